@@ -1,0 +1,2 @@
+/** Broker. */
+package io.potok.broker;

@@ -1,0 +1,2 @@
+/** Metadata image and records. */
+package io.potok.metadata;

@@ -1,0 +1,6 @@
+package io.potok.server.cli;
+
+public final class PotokCommand {
+    public static void main(String[] args) {
+    }
+}
