@@ -1,0 +1,156 @@
+package io.potok.broker.api;
+
+import io.potok.broker.delayed.DelayedOperation;
+import io.potok.broker.delayed.DelayedOperationPurgatory;
+import io.potok.broker.network.RequestHandler.ClientInfo;
+import io.potok.broker.replica.Partition;
+import io.potok.broker.replica.PartitionLookup;
+import io.potok.storage.FetchDataInfo;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.message.FetchResponseData.FetchableTopicResponse;
+import org.apache.kafka.common.message.FetchResponseData.PartitionData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.FetchMetadata;
+import org.apache.kafka.common.requests.FetchResponse;
+import org.apache.kafka.common.requests.RequestHeader;
+
+/**
+ * Fetch for consumers: reads committed data from each partition within the request's byte limits,
+ * or parks the request until {@code fetch.min.bytes} arrive or {@code fetch.max.wait.ms} passes.
+ *
+ * <p>Incremental fetch sessions (KIP-227) are refused the way the KIP allows: every response
+ * carries session id 0, so clients keep sending full fetch requests.
+ */
+public final class FetchHandler implements ApiHandler<org.apache.kafka.common.requests.FetchRequest> {
+    private final PartitionLookup lookup;
+    private final DelayedOperationPurgatory purgatory;
+    private final int brokerFetchMaxBytes;
+
+    public FetchHandler(PartitionLookup lookup, DelayedOperationPurgatory purgatory, int brokerFetchMaxBytes) {
+        this.lookup = lookup;
+        this.purgatory = purgatory;
+        this.brokerFetchMaxBytes = brokerFetchMaxBytes;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.FETCH;
+    }
+
+    @Override
+    public CompletableFuture<AbstractResponse> handle(RequestHeader header,
+                                                      org.apache.kafka.common.requests.FetchRequest request,
+                                                      ClientInfo client) {
+        FetchRequestData data = request.data();
+        FetchMetadata metadata = request.metadata();
+        if (!metadata.isFull()) {
+            // We never hand out session ids, so any incremental request names an unknown session.
+            return CompletableFuture.completedFuture(FetchResponse.of(new FetchResponseData()
+                    .setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code())
+                    .setSessionId(FetchMetadata.INVALID_SESSION_ID)));
+        }
+        if (request.isFromFollower()) {
+            return CompletableFuture.completedFuture(request.getErrorResponse(0,
+                    new org.apache.kafka.common.errors.NotLeaderOrFollowerException(
+                            "Replication is not enabled on this node yet")));
+        }
+        int maxBytes = Math.min(header.apiVersion() >= 3 ? data.maxBytes() : Integer.MAX_VALUE, brokerFetchMaxBytes);
+        ReadResult first = readAll(data, maxBytes);
+        if (data.maxWaitMs() <= 0 || first.bytes >= Math.max(1, data.minBytes()) || first.hasError
+                || data.topics().isEmpty()) {
+            return CompletableFuture.completedFuture(first.response);
+        }
+        CompletableFuture<AbstractResponse> future = new CompletableFuture<>();
+        purgatory.park(new DelayedFetch(first.partitions, data, maxBytes, future));
+        return future;
+    }
+
+    private final class DelayedFetch extends DelayedOperation {
+        private final FetchRequestData data;
+        private final int maxBytes;
+        private final CompletableFuture<AbstractResponse> future;
+        private ReadResult lastRead; // guarded by the completion flag: written only by the completing check
+
+        DelayedFetch(Set<TopicPartition> partitions, FetchRequestData data, int maxBytes,
+                     CompletableFuture<AbstractResponse> future) {
+            super(partitions, data.maxWaitMs());
+            this.data = data;
+            this.maxBytes = maxBytes;
+            this.future = future;
+        }
+
+        @Override
+        protected synchronized boolean canComplete() {
+            ReadResult read = readAll(data, maxBytes);
+            if (read.bytes >= Math.max(1, data.minBytes()) || read.hasError) {
+                lastRead = read;
+                return true;
+            }
+            return false;
+        }
+
+        @Override
+        protected synchronized void onComplete(boolean expired) {
+            ReadResult read = expired || lastRead == null ? readAll(data, maxBytes) : lastRead;
+            future.complete(read.response);
+        }
+    }
+
+    private record ReadResult(FetchResponse response, int bytes, boolean hasError, Set<TopicPartition> partitions) {
+    }
+
+    private ReadResult readAll(FetchRequestData data, int maxBytes) {
+        boolean readCommitted = data.isolationLevel() == IsolationLevel.READ_COMMITTED.id();
+        FetchResponseData response = new FetchResponseData().setErrorCode(Errors.NONE.code())
+                .setSessionId(FetchMetadata.INVALID_SESSION_ID);
+        int bytes = 0;
+        boolean hasError = false;
+        Set<TopicPartition> watched = new HashSet<>();
+        for (FetchRequestData.FetchTopic topic : data.topics()) {
+            Optional<String> name = lookup.topicName(topic.topic(), topic.topicId());
+            Uuid topicId = topic.topicId() == null ? Uuid.ZERO_UUID : topic.topicId();
+            FetchableTopicResponse topicResponse = new FetchableTopicResponse()
+                    .setTopic(name.orElse(topic.topic())).setTopicId(topicId);
+            List<PartitionData> partitions = new ArrayList<>();
+            for (FetchRequestData.FetchPartition p : topic.partitions()) {
+                PartitionData pd = new PartitionData().setPartitionIndex(p.partition())
+                        .setHighWatermark(-1).setLastStableOffset(-1).setLogStartOffset(-1)
+                        .setAbortedTransactions(readCommitted ? new ArrayList<>() : null)
+                        .setRecords(MemoryRecords.EMPTY);
+                try {
+                    Partition partition = lookup.partition(topic.topic(), topic.topicId(), p.partition());
+                    watched.add(partition.topicPartition());
+                    partition.checkLeaderEpoch(p.currentLeaderEpoch());
+                    long highWatermark = partition.highWatermark();
+                    pd.setHighWatermark(highWatermark).setLastStableOffset(highWatermark)
+                            .setLogStartOffset(partition.logStartOffset());
+                    int limit = Math.max(0, Math.min(p.partitionMaxBytes(), maxBytes - bytes));
+                    // Kafka's rule: the first partition with data may exceed the limits by one batch.
+                    FetchDataInfo info = partition.readCommitted(p.fetchOffset(), limit, bytes == 0);
+                    MemoryRecords records = info.records();
+                    bytes += records.sizeInBytes();
+                    pd.setRecords(records);
+                } catch (RuntimeException e) {
+                    hasError = true;
+                    pd.setErrorCode(ErrorMapping.toError(e).code());
+                }
+                partitions.add(pd);
+            }
+            response.responses().add(topicResponse.setPartitions(partitions));
+        }
+        return new ReadResult(FetchResponse.of(response), bytes, hasError, watched);
+    }
+}

@@ -1,0 +1,42 @@
+package io.potok.broker.api;
+
+import io.potok.broker.network.RequestHandler;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.RequestHeader;
+
+/**
+ * Routes each request to the handler of its API. The set of registered handlers is exactly what
+ * ApiVersions advertises, so a client never sees an API that is not implemented.
+ */
+public final class KafkaApis implements RequestHandler {
+    private final Map<ApiKeys, ApiHandler<?>> handlers = new EnumMap<>(ApiKeys.class);
+
+    public KafkaApis(List<ApiHandler<?>> handlers) {
+        handlers.forEach(h -> this.handlers.put(h.apiKey(), h));
+    }
+
+    public Collection<ApiHandler<?>> handlers() {
+        return handlers.values();
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public CompletableFuture<AbstractResponse> handle(RequestHeader header, AbstractRequest request, ClientInfo client) {
+        ApiHandler handler = handlers.get(header.apiKey());
+        boolean apiVersionsFallback = header.apiKey() == ApiKeys.API_VERSIONS && !header.isApiVersionSupported();
+        if (handler == null || (!apiVersionsFallback && (header.apiVersion() < handler.minVersion()
+                || header.apiVersion() > handler.maxVersion()))) {
+            return CompletableFuture.completedFuture(request.getErrorResponse(0, new UnsupportedVersionException(
+                    "Potok does not serve " + header.apiKey() + " v" + header.apiVersion())));
+        }
+        return handler.handle(header, request, client);
+    }
+}

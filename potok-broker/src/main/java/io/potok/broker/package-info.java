@@ -1,2 +1,0 @@
-/** Broker. */
-package io.potok.broker;

@@ -1,0 +1,56 @@
+package io.potok.broker.replica;
+
+import io.potok.metadata.controller.MetadataController;
+import io.potok.metadata.image.MetadataImage;
+import io.potok.metadata.image.TopicImage;
+import java.util.Optional;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.errors.UnknownTopicIdException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * Resolves the topic a request names (by name, or by id from v13 of Produce/Fetch on) to a hosted
+ * partition, with Kafka's errors for each way it can fail.
+ */
+public final class PartitionLookup {
+    private final MetadataController controller;
+    private final ReplicaManager replicas;
+
+    public PartitionLookup(MetadataController controller, ReplicaManager replicas) {
+        this.controller = controller;
+        this.replicas = replicas;
+    }
+
+    /** The topic's name: {@code name} when given, else looked up by {@code id}; empty when unknown. */
+    public Optional<String> topicName(String name, Uuid id) {
+        if (id != null && !Uuid.ZERO_UUID.equals(id)) {
+            return controller.image().topic(id).map(TopicImage::name);
+        }
+        return Optional.ofNullable(name).filter(n -> !n.isEmpty());
+    }
+
+    public Optional<Uuid> topicId(String name) {
+        return controller.image().topic(name).map(TopicImage::id);
+    }
+
+    /** The hosted partition, or the Kafka exception a client expects. */
+    public Partition partition(String name, Uuid id, int partition) {
+        boolean byId = id != null && !Uuid.ZERO_UUID.equals(id);
+        MetadataImage image = controller.image();
+        Optional<TopicImage> topic = byId ? image.topic(id) : image.topic(name);
+        if (topic.isEmpty()) {
+            if (byId) {
+                throw new UnknownTopicIdException("Topic id " + id + " is not known to this broker");
+            }
+            throw new UnknownTopicOrPartitionException("This server does not host this topic-partition.");
+        }
+        if (partition < 0 || partition >= topic.get().partitions().size()) {
+            throw new UnknownTopicOrPartitionException("This server does not host this topic-partition.");
+        }
+        TopicPartition tp = new TopicPartition(topic.get().name(), partition);
+        return replicas.partition(tp).orElseThrow(() -> new NotLeaderOrFollowerException(
+                "This broker does not host " + tp));
+    }
+}

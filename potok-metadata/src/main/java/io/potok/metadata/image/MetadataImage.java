@@ -1,0 +1,49 @@
+package io.potok.metadata.image;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * The whole cluster metadata at one offset of the metadata log. Immutable: every change produces a
+ * new image, so readers never lock and always see a consistent view.
+ *
+ * @param offset          the last metadata record applied (-1 for the empty image)
+ * @param brokers         registered brokers by id
+ * @param topics          topics by name
+ * @param configs         dynamic configs of non-topic resources (broker "" = cluster default, broker id as string)
+ * @param nextProducerId  the first producer id not yet handed out
+ */
+public record MetadataImage(long offset, String clusterId, Map<Integer, BrokerImage> brokers,
+                            Map<String, TopicImage> topics, Map<String, Map<String, String>> configs,
+                            long nextProducerId) {
+
+    public static MetadataImage empty(String clusterId) {
+        return new MetadataImage(-1, clusterId, Map.of(), Map.of(), Map.of(), 0);
+    }
+
+    public MetadataImage {
+        brokers = Map.copyOf(brokers);
+        topics = Map.copyOf(topics);
+        configs = Map.copyOf(configs);
+    }
+
+    public Optional<TopicImage> topic(String name) {
+        return Optional.ofNullable(topics.get(name));
+    }
+
+    public Optional<TopicImage> topic(Uuid id) {
+        return topics.values().stream().filter(t -> t.id().equals(id)).findFirst();
+    }
+
+    /** Topics in name order, so responses are stable. */
+    public Collection<TopicImage> sortedTopics() {
+        return new TreeMap<>(topics).values();
+    }
+
+    public Map<String, String> brokerConfigs(String brokerResource) {
+        return configs.getOrDefault(brokerResource, Map.of());
+    }
+}

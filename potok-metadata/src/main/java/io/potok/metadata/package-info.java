@@ -1,2 +1,0 @@
-/** Metadata image and records. */
-package io.potok.metadata;

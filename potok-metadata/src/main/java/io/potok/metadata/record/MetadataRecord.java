@@ -1,0 +1,34 @@
+package io.potok.metadata.record;
+
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * The records of the metadata log. Each one is a small, self-contained change; the image is the
+ * fold of all records in log order.
+ */
+public sealed interface MetadataRecord {
+
+    record RegisterBroker(int id, String host, int port, Optional<String> rack) implements MetadataRecord { }
+
+    record CreateTopic(String name, Uuid id) implements MetadataRecord { }
+
+    record Partition(Uuid topicId, int partition, List<Integer> replicas, List<Integer> isr, int leader,
+                     int leaderEpoch, int partitionEpoch) implements MetadataRecord {
+        public Partition {
+            replicas = List.copyOf(replicas);
+            isr = List.copyOf(isr);
+        }
+    }
+
+    /** Sets ({@code value} present) or removes (empty) one dynamic config key. */
+    record Config(ResourceKind kind, String resource, String key, Optional<String> value) implements MetadataRecord { }
+
+    record RemoveTopic(Uuid id) implements MetadataRecord { }
+
+    /** Producer ids below {@code nextProducerId} have been handed out. */
+    record ProducerIds(long nextProducerId) implements MetadataRecord { }
+
+    enum ResourceKind { TOPIC, BROKER }
+}

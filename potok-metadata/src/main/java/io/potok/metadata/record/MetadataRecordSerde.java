@@ -1,0 +1,151 @@
+package io.potok.metadata.record;
+
+import io.potok.metadata.record.MetadataRecord.Config;
+import io.potok.metadata.record.MetadataRecord.CreateTopic;
+import io.potok.metadata.record.MetadataRecord.Partition;
+import io.potok.metadata.record.MetadataRecord.ProducerIds;
+import io.potok.metadata.record.MetadataRecord.RegisterBroker;
+import io.potok.metadata.record.MetadataRecord.RemoveTopic;
+import io.potok.metadata.record.MetadataRecord.ResourceKind;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * Binary form of a batch of metadata records: {@code count:int} then per record a type byte and
+ * its fields. A batch is the unit of atomicity: all records of one controller decision.
+ */
+public final class MetadataRecordSerde {
+    private static final byte REGISTER_BROKER = 1;
+    private static final byte CREATE_TOPIC = 2;
+    private static final byte PARTITION = 3;
+    private static final byte CONFIG = 4;
+    private static final byte REMOVE_TOPIC = 5;
+    private static final byte PRODUCER_IDS = 6;
+
+    private MetadataRecordSerde() {
+    }
+
+    public static byte[] serialize(List<MetadataRecord> records) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * records.size() + 4);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(records.size());
+            for (MetadataRecord record : records) {
+                write(out, record);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // in-memory stream: cannot happen
+        }
+        return bytes.toByteArray();
+    }
+
+    public static List<MetadataRecord> deserialize(byte[] payload) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
+        int count = in.readInt();
+        if (count < 0 || count > payload.length) {
+            throw new IOException("Corrupt metadata batch: record count " + count);
+        }
+        List<MetadataRecord> records = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            records.add(read(in));
+        }
+        return records;
+    }
+
+    private static void write(DataOutputStream out, MetadataRecord record) throws IOException {
+        if (record instanceof RegisterBroker r) {
+            out.writeByte(REGISTER_BROKER);
+            out.writeInt(r.id());
+            out.writeUTF(r.host());
+            out.writeInt(r.port());
+            writeOptional(out, r.rack());
+        } else if (record instanceof CreateTopic r) {
+            out.writeByte(CREATE_TOPIC);
+            out.writeUTF(r.name());
+            writeUuid(out, r.id());
+        } else if (record instanceof Partition r) {
+            out.writeByte(PARTITION);
+            writeUuid(out, r.topicId());
+            out.writeInt(r.partition());
+            writeInts(out, r.replicas());
+            writeInts(out, r.isr());
+            out.writeInt(r.leader());
+            out.writeInt(r.leaderEpoch());
+            out.writeInt(r.partitionEpoch());
+        } else if (record instanceof Config r) {
+            out.writeByte(CONFIG);
+            out.writeByte(r.kind().ordinal());
+            out.writeUTF(r.resource());
+            out.writeUTF(r.key());
+            writeOptional(out, r.value());
+        } else if (record instanceof RemoveTopic r) {
+            out.writeByte(REMOVE_TOPIC);
+            writeUuid(out, r.id());
+        } else if (record instanceof ProducerIds r) {
+            out.writeByte(PRODUCER_IDS);
+            out.writeLong(r.nextProducerId());
+        } else {
+            throw new IllegalArgumentException("Unknown metadata record " + record);
+        }
+    }
+
+    private static MetadataRecord read(DataInputStream in) throws IOException {
+        byte type = in.readByte();
+        return switch (type) {
+            case REGISTER_BROKER -> new RegisterBroker(in.readInt(), in.readUTF(), in.readInt(), readOptional(in));
+            case CREATE_TOPIC -> new CreateTopic(in.readUTF(), readUuid(in));
+            case PARTITION -> new Partition(readUuid(in), in.readInt(), readInts(in), readInts(in), in.readInt(),
+                    in.readInt(), in.readInt());
+            case CONFIG -> new Config(ResourceKind.values()[in.readByte()], in.readUTF(), in.readUTF(), readOptional(in));
+            case REMOVE_TOPIC -> new RemoveTopic(readUuid(in));
+            case PRODUCER_IDS -> new ProducerIds(in.readLong());
+            default -> throw new IOException("Unknown metadata record type " + type);
+        };
+    }
+
+    private static void writeUuid(DataOutputStream out, Uuid id) throws IOException {
+        out.writeLong(id.getMostSignificantBits());
+        out.writeLong(id.getLeastSignificantBits());
+    }
+
+    private static Uuid readUuid(DataInputStream in) throws IOException {
+        return new Uuid(in.readLong(), in.readLong());
+    }
+
+    private static void writeOptional(DataOutputStream out, Optional<String> value) throws IOException {
+        out.writeBoolean(value.isPresent());
+        if (value.isPresent()) {
+            out.writeUTF(value.get());
+        }
+    }
+
+    private static Optional<String> readOptional(DataInputStream in) throws IOException {
+        return in.readBoolean() ? Optional.of(in.readUTF()) : Optional.empty();
+    }
+
+    private static void writeInts(DataOutputStream out, List<Integer> values) throws IOException {
+        out.writeInt(values.size());
+        for (int v : values) {
+            out.writeInt(v);
+        }
+    }
+
+    private static List<Integer> readInts(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > 100_000) {
+            throw new IOException("Corrupt metadata record: list size " + n);
+        }
+        List<Integer> values = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            values.add(in.readInt());
+        }
+        return values;
+    }
+}
