@@ -126,11 +126,11 @@ public final class TopicConfigs {
             return Optional.empty();
         }
         try {
-            if (brokerKey.endsWith(".minutes")) {
-                return Optional.of(Long.toString(Long.parseLong(value.trim()) * 60_000L));
-            }
-            if (brokerKey.endsWith(".hours")) {
-                return Optional.of(Long.toString(Long.parseLong(value.trim()) * 3_600_000L));
+            boolean minutes = brokerKey.endsWith(".minutes");
+            if (minutes || brokerKey.endsWith(".hours")) {
+                long amount = Long.parseLong(value.trim());
+                // Kafka treats any negative retention as unlimited.
+                return Optional.of(amount < 0 ? "-1" : Long.toString(amount * (minutes ? 60_000L : 3_600_000L)));
             }
         } catch (NumberFormatException e) {
             return Optional.empty();

@@ -97,17 +97,36 @@ public final class MetadataController implements AutoCloseable {
             List<TopicResult> results = new ArrayList<>();
             List<MetadataRecord> records = new ArrayList<>();
             Set<String> seen = new HashSet<>();
+            Set<String> duplicates = new HashSet<>();
             for (NewTopic topic : topics) {
                 if (!seen.add(topic.name())) {
-                    results.add(TopicResult.failed(topic.name(), new ApiError(Errors.INVALID_REQUEST,
-                            "Topic " + topic.name() + " appears more than once in the request")));
+                    duplicates.add(topic.name());
+                }
+            }
+            List<String> accepted = new ArrayList<>();
+            for (NewTopic topic : topics) {
+                if (duplicates.contains(topic.name())) {
+                    // As Kafka: every copy of a name given twice fails, and none is created.
+                    if (results.stream().noneMatch(r -> r.name().equals(topic.name()))) {
+                        results.add(TopicResult.failed(topic.name(), new ApiError(Errors.INVALID_REQUEST,
+                                "Found multiple entries for this topic.")));
+                    }
                     continue;
                 }
                 ApiError error = validateNewTopic(topic);
+                if (error.isSuccess()) {
+                    for (String other : accepted) {
+                        if (Topic.hasCollision(other, topic.name())) {
+                            error = new ApiError(Errors.INVALID_TOPIC_EXCEPTION, "Topic '" + topic.name()
+                                    + "' collides with topic '" + other + "' in the same request");
+                        }
+                    }
+                }
                 if (error.isFailure()) {
                     results.add(TopicResult.failed(topic.name(), error));
                     continue;
                 }
+                accepted.add(topic.name());
                 TopicImage created = placeTopic(topic);
                 results.add(new TopicResult(topic.name(), ApiError.NONE, Optional.of(created)));
                 if (!validateOnly) {

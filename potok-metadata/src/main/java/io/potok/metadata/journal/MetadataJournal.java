@@ -63,11 +63,22 @@ public final class MetadataJournal implements AutoCloseable {
         crc.update(payload);
         ByteBuffer entry = ByteBuffer.allocate(HEADER_BYTES + payload.length);
         entry.putInt(payload.length).putInt((int) crc.getValue()).put(payload).flip();
-        long position = channel.size();
-        while (entry.hasRemaining()) {
-            position += channel.write(entry, position);
+        long start = channel.size();
+        long position = start;
+        try {
+            while (entry.hasRemaining()) {
+                position += channel.write(entry, position);
+            }
+            channel.force(false);
+        } catch (IOException e) {
+            // Cut a partial entry off now: left in place, it would hide every later batch on replay.
+            try {
+                channel.truncate(start);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
-        channel.force(false);
         nextOffset += records.size();
         return nextOffset - 1;
     }

@@ -63,12 +63,12 @@ public final class MetadataRecordSerde {
         if (record instanceof RegisterBroker r) {
             out.writeByte(REGISTER_BROKER);
             out.writeInt(r.id());
-            out.writeUTF(r.host());
+            writeString(out, r.host());
             out.writeInt(r.port());
             writeOptional(out, r.rack());
         } else if (record instanceof CreateTopic r) {
             out.writeByte(CREATE_TOPIC);
-            out.writeUTF(r.name());
+            writeString(out, r.name());
             writeUuid(out, r.id());
         } else if (record instanceof Partition r) {
             out.writeByte(PARTITION);
@@ -82,8 +82,8 @@ public final class MetadataRecordSerde {
         } else if (record instanceof Config r) {
             out.writeByte(CONFIG);
             out.writeByte(r.kind().ordinal());
-            out.writeUTF(r.resource());
-            out.writeUTF(r.key());
+            writeString(out, r.resource());
+            writeString(out, r.key());
             writeOptional(out, r.value());
         } else if (record instanceof RemoveTopic r) {
             out.writeByte(REMOVE_TOPIC);
@@ -99,15 +99,32 @@ public final class MetadataRecordSerde {
     private static MetadataRecord read(DataInputStream in) throws IOException {
         byte type = in.readByte();
         return switch (type) {
-            case REGISTER_BROKER -> new RegisterBroker(in.readInt(), in.readUTF(), in.readInt(), readOptional(in));
-            case CREATE_TOPIC -> new CreateTopic(in.readUTF(), readUuid(in));
+            case REGISTER_BROKER -> new RegisterBroker(in.readInt(), readString(in), in.readInt(), readOptional(in));
+            case CREATE_TOPIC -> new CreateTopic(readString(in), readUuid(in));
             case PARTITION -> new Partition(readUuid(in), in.readInt(), readInts(in), readInts(in), in.readInt(),
                     in.readInt(), in.readInt());
-            case CONFIG -> new Config(ResourceKind.values()[in.readByte()], in.readUTF(), in.readUTF(), readOptional(in));
+            case CONFIG -> new Config(ResourceKind.values()[in.readByte()], readString(in), readString(in), readOptional(in));
             case REMOVE_TOPIC -> new RemoveTopic(readUuid(in));
             case PRODUCER_IDS -> new ProducerIds(in.readLong());
             default -> throw new IOException("Unknown metadata record type " + type);
         };
+    }
+
+    /** Strings as length + UTF-8 bytes: writeUTF would cap values at 64 KiB. */
+    private static void writeString(DataOutputStream out, String value) throws IOException {
+        byte[] bytes = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    private static String readString(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length < 0 || length > in.available()) {
+            throw new IOException("Corrupt metadata record: string length " + length);
+        }
+        byte[] bytes = new byte[length];
+        in.readFully(bytes);
+        return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static void writeUuid(DataOutputStream out, Uuid id) throws IOException {
@@ -122,12 +139,12 @@ public final class MetadataRecordSerde {
     private static void writeOptional(DataOutputStream out, Optional<String> value) throws IOException {
         out.writeBoolean(value.isPresent());
         if (value.isPresent()) {
-            out.writeUTF(value.get());
+            writeString(out, value.get());
         }
     }
 
     private static Optional<String> readOptional(DataInputStream in) throws IOException {
-        return in.readBoolean() ? Optional.of(in.readUTF()) : Optional.empty();
+        return in.readBoolean() ? Optional.of(readString(in)) : Optional.empty();
     }
 
     private static void writeInts(DataOutputStream out, List<Integer> values) throws IOException {
