@@ -38,6 +38,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final int maxRequestBytes;
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     private RequestHandler.ClientInfo client;
+    private boolean closing; // event loop only
 
     ConnectionHandler(RequestHandler handler, Executor requestPool, int maxRequestBytes) {
         this.handler = handler;
@@ -55,6 +56,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
+        if (closing) {
+            // Frames the decoder had already cut after a bad one must not be acted on.
+            frame.release();
+            return;
+        }
         ByteBuffer buffer;
         try {
             // The request keeps views into this buffer (record batches), so it must outlive the frame.
@@ -156,6 +162,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void closeOnBadFrame(ChannelHandlerContext ctx, String reason) {
+        closing = true;
         log.warn("Closing connection from {}: {}", remote(ctx), reason);
         ctx.close();
     }

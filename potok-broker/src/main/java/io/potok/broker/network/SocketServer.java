@@ -67,7 +67,7 @@ public final class SocketServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline()
-                                .addLast("frames", new LengthFieldBasedFrameDecoder(maxRequestBytes, 0, 4, 0, 4, true))
+                                .addLast("frames", new LengthFieldBasedFrameDecoder(maxFrameBytes(), 0, 4, 0, 4, true))
                                 .addLast("requests", new ConnectionHandler(handler, requestPool, maxRequestBytes));
                     }
                 });
@@ -76,6 +76,11 @@ public final class SocketServer implements AutoCloseable {
         InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
         log.info("Listening on {} with {} transport", bound, epoll ? "epoll" : "nio");
         return bound;
+    }
+
+    /** Netty counts the 4-byte size prefix in the frame; Kafka's limit applies to the size field alone. */
+    private int maxFrameBytes() {
+        return (int) Math.min(Integer.MAX_VALUE, maxRequestBytes + 4L);
     }
 
     @Override

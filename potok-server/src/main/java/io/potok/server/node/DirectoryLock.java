@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-/** An exclusive {@code .lock} on a data dir, so two processes never write the same logs. */
+/** An exclusive {@code .lock} on a directory, so two processes never write the same files. */
 final class DirectoryLock implements AutoCloseable {
     private final FileChannel channel;
     private final FileLock lock;

@@ -71,9 +71,8 @@ public final class PotokNode implements AutoCloseable {
 
     private InetSocketAddress doStart() throws Exception {
         List<Path> logDirs = config.logDirs();
-        for (Path dir : logDirs) {
-            toClose.add(DirectoryLock.acquire(dir));
-        }
+        // The storage engine locks the log dirs; the metadata journal needs its own lock, taken first.
+        toClose.add(DirectoryLock.acquire(config.metadataLogDir()));
         String clusterId = MetaProperties.ensure(logDirs, config.nodeId());
 
         MetadataController controller = new MetadataController(new ControllerConfig(config.nodeId(), clusterId,
