@@ -20,11 +20,9 @@ public final class DescribeClusterHandler implements ApiHandler<DescribeClusterR
     private static final byte BROKER_ENDPOINT = 1;
 
     private final MetadataController controller;
-    private final int controllerId;
 
-    public DescribeClusterHandler(MetadataController controller, int controllerId) {
+    public DescribeClusterHandler(MetadataController controller) {
         this.controller = controller;
-        this.controllerId = controllerId;
     }
 
     @Override
@@ -36,7 +34,7 @@ public final class DescribeClusterHandler implements ApiHandler<DescribeClusterR
     public CompletableFuture<AbstractResponse> handle(RequestHeader header, DescribeClusterRequest request, ClientInfo client) {
         MetadataImage image = controller.image();
         DescribeClusterResponseData data = new DescribeClusterResponseData()
-                .setClusterId(image.clusterId()).setControllerId(controllerId)
+                .setClusterId(image.clusterId()).setControllerId(controller.activeControllerId())
                 .setEndpointType(BROKER_ENDPOINT);
         if (header.apiVersion() >= 1 && request.data().endpointType() != BROKER_ENDPOINT) {
             data.setErrorCode(Errors.UNSUPPORTED_ENDPOINT_TYPE.code())

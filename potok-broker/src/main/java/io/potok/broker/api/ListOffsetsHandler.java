@@ -43,8 +43,12 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequest> 
                     Partition partition = lookup.partition(topic.name(), null, p.partitionIndex());
                     partition.requireLeader(partition.state());
                     partition.checkLeaderEpoch(p.currentLeaderEpoch());
-                    lookupOffset(partition, p.timestamp()).ifPresent(found -> pr.setTimestamp(found.timestampMs())
-                            .setOffset(found.offset()).setLeaderEpoch(found.leaderEpoch().orElse(partition.leaderEpoch())));
+                    lookupOffset(partition, p.timestamp()).ifPresent(found -> {
+                        pr.setTimestamp(found.timestampMs()).setOffset(found.offset());
+                        if (header.apiVersion() >= 4) { // the field exists from v4 on
+                            pr.setLeaderEpoch(found.leaderEpoch().orElse(partition.leaderEpoch()));
+                        }
+                    });
                 } catch (RuntimeException e) {
                     pr.setErrorCode(ErrorMapping.toError(e).code());
                 }

@@ -33,6 +33,16 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         return ApiKeys.PRODUCE;
     }
 
+    /**
+     * Kafka 4 advertises Produce from v0 although it serves v3 and up: librdkafka decides whether it
+     * may compress with gzip, snappy or lz4 by the presence of v0. Requests below v3 do not parse
+     * and their connection is closed.
+     */
+    @Override
+    public short minVersion() {
+        return 0;
+    }
+
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestHeader header, ProduceRequest request, ClientInfo client) {
         short version = header.apiVersion();

@@ -35,6 +35,7 @@ public final class BrokerConfig {
                 ? clientListener("advertised.listeners", string("advertised.listeners"))
                 : new Endpoint(listener.listenerName(), listener.host().isEmpty() || listener.host().equals("0.0.0.0")
                         ? "127.0.0.1" : listener.host(), listener.port());
+        quorumVoters(); // validates controller.quorum.voters at start-up
     }
 
     public static BrokerConfig parse(Map<String, String> raw) {
@@ -178,6 +179,33 @@ public final class BrokerConfig {
 
     /** A broker key standing in for a topic key, with its value converted to the topic key's unit. */
     public record BrokerSynonym(String brokerKey, String value) {
+    }
+
+    /**
+     * The controller quorum from {@code controller.quorum.voters}; empty means a one-voter quorum of
+     * this node alone (the single-node default).
+     */
+    public List<io.potok.metadata.quorum.Voter> quorumVoters() {
+        String value = string("controller.quorum.voters");
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        try {
+            return io.potok.metadata.quorum.Voter.parseList(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigValueException("controller.quorum.voters", value, e.getMessage());
+        }
+    }
+
+    /** The port of a {@code CONTROLLER://} entry in {@code listeners}, if the user gave one. */
+    public Optional<Endpoint> controllerListener() {
+        List<String> names = Arrays.stream(string("controller.listener.names").split(",")).map(String::trim).toList();
+        return Endpoint.parseList("listeners", string("listeners")).stream()
+                .filter(e -> names.contains(e.listenerName())).findFirst();
+    }
+
+    public boolean isController() {
+        return Arrays.asList(string("process.roles").replace(" ", "").split(",")).contains("controller");
     }
 
     private static Endpoint clientListener(String key, String value) {

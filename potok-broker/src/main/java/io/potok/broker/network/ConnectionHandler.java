@@ -126,8 +126,18 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         boolean wrote = false;
         while (!inFlight.isEmpty() && inFlight.peek().response != null) {
             InFlight done = inFlight.poll();
-            ByteBuf out = ResponseWriter.frame(ctx.alloc(), done.header.apiKey(), responseVersion(done),
-                    done.header.correlationId(), done.response.data());
+            ByteBuf out;
+            try {
+                out = ResponseWriter.frame(ctx.alloc(), done.header.apiKey(), responseVersion(done),
+                        done.header.correlationId(), done.response.data());
+            } catch (RuntimeException e) {
+                // The client would wait for this answer forever; closing makes it retry elsewhere.
+                log.error("Cannot serialise the {} v{} response for {}; closing the connection",
+                        done.header.apiKey(), done.header.apiVersion(), client.remote(), e);
+                closing = true;
+                ctx.close();
+                return;
+            }
             ctx.write(out, ctx.voidPromise());
             wrote = true;
         }

@@ -1,17 +1,66 @@
 package io.potok.metadata.controller;
 
+import io.potok.metadata.quorum.Voter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * What the controller needs to know about its node and the cluster defaults.
+ * What the controller needs to know about its node, the quorum and the cluster defaults.
  *
- * @param metadataDir              where the metadata log lives
+ * @param metadataDir              where the metadata log (Raft log and snapshots) lives
+ * @param voters                   the controller quorum ({@code controller.quorum.voters})
  * @param defaultNumPartitions     num.partitions
  * @param defaultReplicationFactor default.replication.factor
  * @param deleteTopicEnable        delete.topic.enable
  */
 public record ControllerConfig(int nodeId, String clusterId, Path metadataDir, String advertisedHost,
                                int advertisedPort, Optional<String> rack, int defaultNumPartitions,
-                               short defaultReplicationFactor, boolean deleteTopicEnable) {
+                               short defaultReplicationFactor, boolean deleteTopicEnable, List<Voter> voters,
+                               Timings timings) {
+
+    /**
+     * Timers of the quorum and of broker liveness, with Kafka's key names.
+     *
+     * @param electionTimeoutMs          controller.quorum.election.timeout.ms
+     * @param heartbeatIntervalMs        broker.heartbeat.interval.ms
+     * @param sessionTimeoutMs           broker.session.timeout.ms
+     * @param autoLeaderRebalanceEnable  auto.leader.rebalance.enable
+     * @param imbalanceCheckIntervalMs   leader.imbalance.check.interval.seconds, in ms
+     * @param imbalancePercentage        leader.imbalance.per.broker.percentage
+     * @param uncleanLeaderElectionEnable unclean.leader.election.enable
+     */
+    public record Timings(long electionTimeoutMs, long heartbeatIntervalMs, long sessionTimeoutMs,
+                          boolean autoLeaderRebalanceEnable, long imbalanceCheckIntervalMs, int imbalancePercentage,
+                          boolean uncleanLeaderElectionEnable) {
+        public static Timings defaults() {
+            return new Timings(1000, 2000, 9000, true, 300_000, 10, false);
+        }
+    }
+
+    public ControllerConfig {
+        voters = List.copyOf(voters);
+    }
+
+    /** A one-voter quorum on a free loopback port, Kafka's default timings. */
+    public ControllerConfig(int nodeId, String clusterId, Path metadataDir, String advertisedHost, int advertisedPort,
+                            Optional<String> rack, int defaultNumPartitions, short defaultReplicationFactor,
+                            boolean deleteTopicEnable) {
+        this(nodeId, clusterId, metadataDir, advertisedHost, advertisedPort, rack, defaultNumPartitions,
+                defaultReplicationFactor, deleteTopicEnable, List.of(new Voter(nodeId, "127.0.0.1", freeLoopbackPort())),
+                Timings.defaults());
+    }
+
+    public static int freeLoopbackPort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("No free loopback port for the controller quorum", e);
+        }
+    }
 }

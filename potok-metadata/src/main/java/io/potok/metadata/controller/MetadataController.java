@@ -1,210 +1,111 @@
 package io.potok.metadata.controller;
 
-import io.potok.metadata.config.InvalidConfigValueException;
-import io.potok.metadata.config.TopicConfigs;
-import io.potok.metadata.image.BrokerImage;
 import io.potok.metadata.image.MetadataImage;
-import io.potok.metadata.image.MetadataImageBuilder;
-import io.potok.metadata.image.PartitionImage;
-import io.potok.metadata.image.TopicImage;
-import io.potok.metadata.journal.MetadataJournal;
-import io.potok.metadata.record.MetadataRecord;
+import io.potok.metadata.image.MetadataPublisher;
+import io.potok.metadata.quorum.RatisQuorum;
 import io.potok.metadata.record.MetadataRecord.ResourceKind;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.InvalidTopicException;
-import org.apache.kafka.common.internals.Topic;
-import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.errors.NotControllerException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.requests.ApiError;
+import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The active controller: validates administrative commands, turns them into metadata records,
- * makes them durable in the metadata log and publishes the resulting image.
+ * This node's door to the cluster metadata: the current image, and the administrative commands,
+ * which go to the active controller wherever it runs (here or on another node).
  *
- * <p>Every command runs on one thread, in submission order, so decisions see each other's effects
- * without locks. The current image is published through a volatile field and is immutable.
- * Today the quorum has one voter (this node) and its log is a local journal.
+ * <p>Every node runs a member of the controller quorum today (combined broker + controller). The
+ * metadata log is replicated by Apache Ratis; a single node is a one-voter quorum on the same
+ * code path. A command's answer is returned only once this node's own image includes its effects,
+ * so a client that creates a topic and asks this node for metadata right after sees it.
  */
 public final class MetadataController implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MetadataController.class);
-    /** Producer ids are handed out to brokers in blocks so that the log sees one record per block. */
-    private static final int PRODUCER_ID_BLOCK_SIZE = 1000;
+    private static final long COMMAND_TIMEOUT_MS = 30_000;
+    private static final long REGISTRATION_TIMEOUT_MS = 60_000;
 
     private final ControllerConfig config;
-    private final TopicConfigValidator configValidator;
-    private final ExecutorService thread;
-    private final List<MetadataListener> listeners = new CopyOnWriteArrayList<>();
-    private MetadataJournal journal;
-    private volatile MetadataImage image;
+    private final MetadataPublisher publisher;
+    private final RatisQuorum quorum;
+    private final QuorumController activeController;
+    private final ScheduledExecutorService background;
+    private volatile boolean closing;
 
     public MetadataController(ControllerConfig config, TopicConfigValidator configValidator) {
         this.config = config;
-        this.configValidator = configValidator;
-        this.image = MetadataImage.empty(config.clusterId());
-        this.thread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "potok-controller");
+        this.publisher = new MetadataPublisher(config.clusterId());
+        this.quorum = new RatisQuorum(config.nodeId(), config.voters(), config.metadataDir(), config.clusterId(),
+                publisher, config.timings().electionTimeoutMs());
+        ControllerLogic logic = new ControllerLogic(new ControllerLogic.ClusterDefaults(config.defaultNumPartitions(),
+                config.defaultReplicationFactor(), config.deleteTopicEnable(),
+                config.timings().uncleanLeaderElectionEnable()), configValidator);
+        this.activeController = new QuorumController(logic, publisher, quorum, config.timings(), Time.SYSTEM);
+        this.background = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "potok-broker-lifecycle");
             t.setDaemon(true);
             return t;
         });
     }
 
-    /** Replays the metadata log, then registers this node's broker if its endpoint changed. */
+    /** Starts the quorum member, registers this broker and waits until this node's image includes that. */
     public void start() throws IOException {
-        MetadataImageBuilder builder = new MetadataImageBuilder(image);
-        journal = MetadataJournal.open(config.metadataDir(), batch -> batch.forEach(builder::apply));
-        image = builder.build(journal.nextOffset() - 1);
-        log.info("Loaded metadata: {} topics at offset {}", image.topics().size(), image.offset());
-        BrokerImage self = image.brokers().get(config.nodeId());
-        if (self == null || !self.host().equals(config.advertisedHost()) || self.port() != config.advertisedPort()
-                || !self.rack().equals(config.rack())) {
-            join(submit(() -> {
-                commit(List.of(new MetadataRecord.RegisterBroker(config.nodeId(), config.advertisedHost(),
-                        config.advertisedPort(), config.rack())));
-                return null;
-            }));
+        quorum.setCommandHandler(activeController);
+        quorum.setLeadershipListener(activeController);
+        quorum.start();
+        try {
+            submit(new ControllerCommand.RegisterBroker(config.nodeId(), config.advertisedHost(),
+                    config.advertisedPort(), config.rack())).get(REGISTRATION_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while registering with the controller quorum", e);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IOException("Could not register with the controller quorum " + config.voters()
+                    + " within " + REGISTRATION_TIMEOUT_MS + " ms: " + e.getMessage(), e);
         }
+        log.info("Registered broker {} at {}:{}; metadata at offset {} with {} topics", config.nodeId(),
+                config.advertisedHost(), config.advertisedPort(), image().offset(), image().topics().size());
+        long interval = config.timings().heartbeatIntervalMs();
+        background.scheduleWithFixedDelay(this::heartbeat, interval, interval, TimeUnit.MILLISECONDS);
     }
 
     public MetadataImage image() {
-        return image;
+        return publisher.image();
     }
 
-    /** Adds a listener and tells it the current image right away (from the empty image). */
+    /** The node acting as active controller, or -1 while the quorum has no leader. */
+    public int activeControllerId() {
+        return quorum.leaderId();
+    }
+
+    /** Adds a listener; it is first told the current image (as a change from the empty image). */
     public void addListener(MetadataListener listener) {
-        join(submit(() -> {
-            listeners.add(listener);
-            listener.onImage(MetadataImage.empty(config.clusterId()), image);
-            return null;
-        }));
+        publisher.addListener(listener);
     }
 
     public CompletableFuture<List<TopicResult>> createTopics(List<NewTopic> topics, boolean validateOnly) {
-        return submit(() -> {
-            List<TopicResult> results = new ArrayList<>();
-            List<MetadataRecord> records = new ArrayList<>();
-            Set<String> seen = new HashSet<>();
-            Set<String> duplicates = new HashSet<>();
-            for (NewTopic topic : topics) {
-                if (!seen.add(topic.name())) {
-                    duplicates.add(topic.name());
-                }
-            }
-            List<String> accepted = new ArrayList<>();
-            for (NewTopic topic : topics) {
-                if (duplicates.contains(topic.name())) {
-                    // As Kafka: every copy of a name given twice fails, and none is created.
-                    if (results.stream().noneMatch(r -> r.name().equals(topic.name()))) {
-                        results.add(TopicResult.failed(topic.name(), new ApiError(Errors.INVALID_REQUEST,
-                                "Found multiple entries for this topic.")));
-                    }
-                    continue;
-                }
-                ApiError error = validateNewTopic(topic);
-                if (error.isSuccess()) {
-                    for (String other : accepted) {
-                        if (Topic.hasCollision(other, topic.name())) {
-                            error = new ApiError(Errors.INVALID_TOPIC_EXCEPTION, "Topic '" + topic.name()
-                                    + "' collides with topic '" + other + "' in the same request");
-                        }
-                    }
-                }
-                if (error.isFailure()) {
-                    results.add(TopicResult.failed(topic.name(), error));
-                    continue;
-                }
-                accepted.add(topic.name());
-                TopicImage created = placeTopic(topic);
-                results.add(new TopicResult(topic.name(), ApiError.NONE, Optional.of(created)));
-                if (!validateOnly) {
-                    records.add(new MetadataRecord.CreateTopic(created.name(), created.id()));
-                    created.configs().forEach((k, v) -> records.add(
-                            new MetadataRecord.Config(ResourceKind.TOPIC, created.name(), k, Optional.of(v))));
-                    for (PartitionImage p : created.partitions()) {
-                        records.add(new MetadataRecord.Partition(created.id(), p.partition(), p.replicas(), p.isr(),
-                                p.leader(), p.leaderEpoch(), p.partitionEpoch()));
-                    }
-                }
-            }
-            if (!records.isEmpty()) {
-                commit(records);
-            }
-            return results;
-        });
+        return submit(new ControllerCommand.CreateTopics(topics, validateOnly))
+                .thenApply(r -> ((ControllerResult.Topics) r).results());
     }
 
     public CompletableFuture<List<TopicResult>> deleteTopics(List<String> names) {
-        return submit(() -> {
-            List<TopicResult> results = new ArrayList<>();
-            List<MetadataRecord> records = new ArrayList<>();
-            for (String name : names) {
-                Optional<TopicImage> topic = image.topic(name);
-                if (topic.isEmpty()) {
-                    results.add(TopicResult.failed(name, new ApiError(Errors.UNKNOWN_TOPIC_OR_PARTITION,
-                            "This server does not host this topic-partition.")));
-                } else if (!config.deleteTopicEnable()) {
-                    results.add(TopicResult.failed(name, new ApiError(Errors.TOPIC_DELETION_DISABLED,
-                            "Topic deletion is disabled.")));
-                } else {
-                    records.add(new MetadataRecord.RemoveTopic(topic.get().id()));
-                    results.add(new TopicResult(name, ApiError.NONE, topic));
-                }
-            }
-            if (!records.isEmpty()) {
-                commit(records);
-            }
-            return results;
-        });
+        return submit(new ControllerCommand.DeleteTopics(names)).thenApply(r -> ((ControllerResult.Topics) r).results());
     }
 
     /** Raises partition counts; {@code newTotals} maps topic to its new total number of partitions. */
     public CompletableFuture<List<TopicResult>> createPartitions(Map<String, Integer> newTotals, boolean validateOnly) {
-        return submit(() -> {
-            List<TopicResult> results = new ArrayList<>();
-            List<MetadataRecord> records = new ArrayList<>();
-            for (Map.Entry<String, Integer> e : newTotals.entrySet()) {
-                Optional<TopicImage> topic = image.topic(e.getKey());
-                if (topic.isEmpty()) {
-                    results.add(TopicResult.failed(e.getKey(), new ApiError(Errors.UNKNOWN_TOPIC_OR_PARTITION,
-                            "The topic '" + e.getKey() + "' does not exist.")));
-                    continue;
-                }
-                TopicImage t = topic.get();
-                int current = t.partitions().size();
-                if (e.getValue() <= current) {
-                    results.add(TopicResult.failed(e.getKey(), new ApiError(Errors.INVALID_PARTITIONS,
-                            "Topic currently has " + current + " partitions, which is higher than the requested "
-                                    + e.getValue() + ".")));
-                    continue;
-                }
-                int rf = t.partitions().isEmpty() ? 1 : t.partitions().get(0).replicas().size();
-                List<Integer> brokers = liveBrokerIds();
-                for (int p = current; p < e.getValue(); p++) {
-                    List<Integer> replicas = replicasFor(p, rf, brokers, 0);
-                    if (!validateOnly) {
-                        records.add(new MetadataRecord.Partition(t.id(), p, replicas, replicas, replicas.get(0), 0, 0));
-                    }
-                }
-                results.add(new TopicResult(e.getKey(), ApiError.NONE, topic));
-            }
-            if (!records.isEmpty()) {
-                commit(records);
-            }
-            return results;
-        });
+        return submit(new ControllerCommand.CreatePartitions(newTotals, validateOnly))
+                .thenApply(r -> ((ControllerResult.Topics) r).results());
     }
 
     /**
@@ -214,209 +115,120 @@ public final class MetadataController implements AutoCloseable {
     public CompletableFuture<ApiError> alterConfigs(ResourceKind kind, String resource,
                                                     Map<String, Optional<String>> changes, boolean replaceAll,
                                                     boolean validateOnly) {
-        return submit(() -> {
-            Map<String, String> current;
-            if (kind == ResourceKind.TOPIC) {
-                Optional<TopicImage> topic = image.topic(resource);
-                if (topic.isEmpty()) {
-                    return new ApiError(Errors.UNKNOWN_TOPIC_OR_PARTITION, "The topic '" + resource + "' does not exist.");
-                }
-                current = topic.get().configs();
-            } else {
-                current = image.brokerConfigs(resource);
-            }
-            Map<String, String> updated = new HashMap<>(replaceAll ? Map.of() : current);
-            changes.forEach((k, v) -> v.ifPresentOrElse(value -> updated.put(k, value), () -> updated.remove(k)));
-            if (kind == ResourceKind.TOPIC) {
-                try {
-                    TopicConfigs.validate(updated);
-                    configValidator.validate(resource, updated);
-                } catch (InvalidConfigValueException e) {
-                    return new ApiError(Errors.INVALID_CONFIG, e.getMessage());
-                }
-            }
-            if (validateOnly) {
-                return ApiError.NONE;
-            }
-            List<MetadataRecord> records = new ArrayList<>();
-            Set<String> keys = new HashSet<>(current.keySet());
-            keys.addAll(updated.keySet());
-            for (String key : keys) {
-                String before = current.get(key);
-                String after = updated.get(key);
-                if (after == null ? before != null : !after.equals(before)) {
-                    records.add(new MetadataRecord.Config(kind, resource, key, Optional.ofNullable(after)));
-                }
-            }
-            if (!records.isEmpty()) {
-                commit(records);
-            }
-            return ApiError.NONE;
-        });
+        return submit(new ControllerCommand.AlterConfigs(kind, resource, changes, replaceAll, validateOnly))
+                .thenApply(r -> ((ControllerResult.Error) r).error());
     }
 
-    /** Hands out a block of producer ids; returns the first. */
+    /** Reserves a block of producer ids; completes with {first, size}. */
     public CompletableFuture<long[]> allocateProducerIds() {
-        return submit(() -> {
-            long first = image.nextProducerId();
-            commit(List.of(new MetadataRecord.ProducerIds(first + PRODUCER_ID_BLOCK_SIZE)));
-            return new long[] {first, PRODUCER_ID_BLOCK_SIZE};
+        return submit(new ControllerCommand.AllocateProducerIds()).thenApply(r -> {
+            ControllerResult.ProducerIdBlock block = (ControllerResult.ProducerIdBlock) r;
+            return new long[] {block.firstProducerId(), block.size()};
         });
     }
 
-    private ApiError validateNewTopic(NewTopic topic) {
-        try {
-            Topic.validate(topic.name());
-        } catch (InvalidTopicException e) {
-            return new ApiError(Errors.INVALID_TOPIC_EXCEPTION, e.getMessage());
-        }
-        if (image.topics().containsKey(topic.name())) {
-            return new ApiError(Errors.TOPIC_ALREADY_EXISTS, "Topic '" + topic.name() + "' already exists.");
-        }
-        for (String existing : image.topics().keySet()) {
-            if (Topic.hasCollision(existing, topic.name())) {
-                return new ApiError(Errors.INVALID_TOPIC_EXCEPTION, "Topic '" + topic.name()
-                        + "' collides with existing topic: " + existing);
-            }
-        }
-        int liveBrokers = liveBrokerIds().size();
-        if (!topic.assignments().isEmpty()) {
-            if (topic.numPartitions() != -1 || topic.replicationFactor() != -1) {
-                return new ApiError(Errors.INVALID_REQUEST,
-                        "Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.");
-            }
-            for (int p = 0; p < topic.assignments().size(); p++) {
-                List<Integer> replicas = topic.assignments().get(p);
-                if (replicas == null) {
-                    return new ApiError(Errors.INVALID_REPLICA_ASSIGNMENT,
-                            "Partitions should be a consecutive 0-based integer sequence");
-                }
-                if (replicas.isEmpty() || new HashSet<>(replicas).size() != replicas.size()) {
-                    return new ApiError(Errors.INVALID_REPLICA_ASSIGNMENT,
-                            "Duplicate or empty replica ids in partition " + p + " assignment.");
-                }
-                for (int id : replicas) {
-                    if (!image.brokers().containsKey(id)) {
-                        return new ApiError(Errors.INVALID_REPLICA_ASSIGNMENT,
-                                "The manual partition assignment includes broker " + id + ", but no such broker is registered.");
+    /** ElectLeaders; {@code partitions} null means every partition. */
+    public CompletableFuture<Map<String, Map<Integer, ApiError>>> electLeaders(boolean unclean,
+                                                                           Map<String, List<Integer>> partitions) {
+        return submit(new ControllerCommand.ElectLeaders(unclean, partitions))
+                .thenApply(r -> ((ControllerResult.Elections) r).results());
+    }
+
+    /** Sends a command to the active controller; completes once this node's image includes its effects. */
+    public CompletableFuture<ControllerResult> submit(ControllerCommand command) {
+        byte[] encoded = ControllerMessages.encodeCommand(command);
+        return sendWithRetry(encoded, System.currentTimeMillis() + COMMAND_TIMEOUT_MS)
+                .thenCompose(bytes -> {
+                    ControllerMessages.Reply reply;
+                    try {
+                        reply = ControllerMessages.decodeReply(bytes);
+                    } catch (IOException e) {
+                        throw new CompletionException(e);
                     }
+                    return awaitApplied(reply.offset()).thenApply(v -> reply.result());
+                });
+    }
+
+    /** A leader change between the client's choice and the command's arrival fails the command: try again. */
+    private CompletableFuture<byte[]> sendWithRetry(byte[] encoded, long deadlineMs) {
+        return quorum.sendToLeader(encoded).handle((bytes, error) -> {
+            if (error == null) {
+                return CompletableFuture.completedFuture(bytes);
+            }
+            if (!closing && isNotController(error) && System.currentTimeMillis() < deadlineMs) {
+                CompletableFuture<byte[]> retry = new CompletableFuture<>();
+                background.schedule(() -> sendWithRetry(encoded, deadlineMs).whenComplete((b, e) -> {
+                    if (e != null) {
+                        retry.completeExceptionally(e);
+                    } else {
+                        retry.complete(b);
+                    }
+                }), 100, TimeUnit.MILLISECONDS);
+                return retry;
+            }
+            return CompletableFuture.<byte[]>failedFuture(error);
+        }).thenCompose(f -> f);
+    }
+
+    private static boolean isNotController(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof NotControllerException || String.valueOf(t.getMessage()).contains("not the active controller")
+                    || String.valueOf(t.getMessage()).contains("Controller is not running")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private CompletableFuture<Void> awaitApplied(long offset) {
+        if (offset < 0 || publisher.image().offset() >= offset) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.runAsync(() -> {
+            try {
+                if (!publisher.awaitOffset(offset, COMMAND_TIMEOUT_MS)) {
+                    throw new TimeoutException("This node's metadata did not reach offset " + offset + " in time");
                 }
-            }
-        } else {
-            int partitions = topic.numPartitions() == -1 ? config.defaultNumPartitions() : topic.numPartitions();
-            if (partitions <= 0) {
-                return new ApiError(Errors.INVALID_PARTITIONS,
-                        "Number of partitions was set to an invalid non-positive value.");
-            }
-            int rf = topic.replicationFactor() == -1 ? config.defaultReplicationFactor() : topic.replicationFactor();
-            if (rf <= 0) {
-                return new ApiError(Errors.INVALID_REPLICATION_FACTOR,
-                        "Replication factor must be larger than 0, or -1 to use the default value.");
-            }
-            if (rf > liveBrokers) {
-                return new ApiError(Errors.INVALID_REPLICATION_FACTOR, "Unable to replicate the partition " + rf
-                        + " time(s): The target replication factor of " + rf
-                        + " cannot be reached because only " + liveBrokers + " broker(s) are registered.");
-            }
-        }
-        try {
-            TopicConfigs.validate(topic.configs());
-            configValidator.validate(topic.name(), topic.configs());
-        } catch (InvalidConfigValueException e) {
-            return new ApiError(Errors.INVALID_CONFIG, e.getMessage());
-        }
-        return ApiError.NONE;
-    }
-
-    private TopicImage placeTopic(NewTopic topic) {
-        List<PartitionImage> partitions = new ArrayList<>();
-        if (!topic.assignments().isEmpty()) {
-            for (int p = 0; p < topic.assignments().size(); p++) {
-                List<Integer> replicas = topic.assignments().get(p);
-                partitions.add(new PartitionImage(p, replicas, replicas, replicas.get(0), 0, 0));
-            }
-        } else {
-            int count = topic.numPartitions() == -1 ? config.defaultNumPartitions() : topic.numPartitions();
-            int rf = topic.replicationFactor() == -1 ? config.defaultReplicationFactor() : topic.replicationFactor();
-            List<Integer> brokers = liveBrokerIds();
-            int start = brokers.isEmpty() ? 0 : Math.floorMod(topic.name().hashCode(), brokers.size());
-            for (int p = 0; p < count; p++) {
-                List<Integer> replicas = replicasFor(p, rf, brokers, start);
-                partitions.add(new PartitionImage(p, replicas, replicas, replicas.get(0), 0, 0));
-            }
-        }
-        return new TopicImage(topic.name(), Uuid.randomUuid(), partitions, topic.configs());
-    }
-
-    /** Round-robin placement: partition p's replicas are consecutive brokers starting at start+p. */
-    private static List<Integer> replicasFor(int partition, int rf, List<Integer> brokers, int start) {
-        List<Integer> replicas = new ArrayList<>(rf);
-        for (int r = 0; r < rf; r++) {
-            replicas.add(brokers.get((start + partition + r) % brokers.size()));
-        }
-        return replicas;
-    }
-
-    private List<Integer> liveBrokerIds() {
-        return image.brokers().values().stream().filter(b -> !b.fenced()).map(BrokerImage::id).sorted().toList();
-    }
-
-    /** Makes {@code records} durable, then publishes the new image to every listener. Controller thread only. */
-    private void commit(List<MetadataRecord> records) throws IOException {
-        MetadataImageBuilder builder = new MetadataImageBuilder(image);
-        records.forEach(builder::apply);
-        long offset = journal.append(records);
-        MetadataImage previous = image;
-        image = builder.build(offset);
-        for (MetadataListener listener : listeners) {
-            try {
-                listener.onImage(previous, image);
-            } catch (RuntimeException e) {
-                log.error("Metadata listener failed on image at offset {}", offset, e);
-            }
-        }
-    }
-
-    private interface Command<T> {
-        T run() throws Exception;
-    }
-
-    private <T> CompletableFuture<T> submit(Command<T> command) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        thread.execute(() -> {
-            try {
-                result.complete(command.run());
-            } catch (Throwable t) {
-                result.completeExceptionally(t);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CompletionException(e);
             }
         });
-        return result;
     }
 
-    private static <T> T join(CompletableFuture<T> future) {
+    private void heartbeat() {
+        if (closing) {
+            return;
+        }
+        quorum.sendToLeader(ControllerMessages.encodeCommand(new ControllerCommand.BrokerHeartbeat(config.nodeId())))
+                .whenComplete((r, e) -> {
+                    if (e != null && !closing) {
+                        log.debug("Heartbeat to the active controller failed: {}", e.toString());
+                    }
+                });
+    }
+
+    /**
+     * Controlled shutdown: asks the active controller to move this broker's leadership away and fence
+     * it, waiting at most {@code timeoutMs}; the process then exits with nothing led here.
+     */
+    public void controlledShutdown(long timeoutMs) {
+        closing = true;
         try {
-            return future.get();
+            submit(new ControllerCommand.ControlledShutdown(config.nodeId())).get(timeoutMs, TimeUnit.MILLISECONDS);
+            log.info("Controlled shutdown of broker {} done", config.nodeId());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while waiting for the controller", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("Controller command failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.warn("Controlled shutdown of broker {} did not complete: {}", config.nodeId(), e.toString());
         }
     }
 
     @Override
     public void close() throws IOException {
-        thread.shutdown();
-        try {
-            if (!thread.awaitTermination(5, TimeUnit.SECONDS)) {
-                thread.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (journal != null) {
-            journal.close();
-        }
+        closing = true;
+        background.shutdownNow();
+        activeController.close();
+        quorum.close();
     }
-
 }

@@ -42,12 +42,23 @@ public final class MetadataImageBuilder {
             topics.values().removeIf(t -> t.id().equals(r.id()));
         } else if (record instanceof ProducerIds r) {
             nextProducerId = Math.max(nextProducerId, r.nextProducerId());
+        } else if (record instanceof MetadataRecord.FenceBroker r) {
+            setFenced(r.id(), true);
+        } else if (record instanceof MetadataRecord.UnfenceBroker r) {
+            setFenced(r.id(), false);
         }
         return this;
     }
 
     public MetadataImage build(long offset) {
         return new MetadataImage(offset, clusterId, brokers, topics, configs, nextProducerId);
+    }
+
+    private void setFenced(int id, boolean fenced) {
+        BrokerImage broker = brokers.get(id);
+        if (broker != null) {
+            brokers.put(id, new BrokerImage(id, broker.host(), broker.port(), broker.rack(), fenced));
+        }
     }
 
     private void applyPartition(Partition r) {

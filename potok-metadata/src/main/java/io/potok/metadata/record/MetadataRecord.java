@@ -10,7 +10,14 @@ import org.apache.kafka.common.Uuid;
  */
 public sealed interface MetadataRecord {
 
+    /** A broker (re)registered; a registration always starts unfenced (the broker is alive right now). */
     record RegisterBroker(int id, String host, int port, Optional<String> rack) implements MetadataRecord { }
+
+    /** The broker missed heartbeats (or shut down): clients stop seeing it, it leads nothing. */
+    record FenceBroker(int id) implements MetadataRecord { }
+
+    /** A fenced broker is alive again. */
+    record UnfenceBroker(int id) implements MetadataRecord { }
 
     record CreateTopic(String name, Uuid id) implements MetadataRecord { }
 

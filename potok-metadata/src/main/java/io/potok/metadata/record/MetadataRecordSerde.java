@@ -29,6 +29,8 @@ public final class MetadataRecordSerde {
     private static final byte CONFIG = 4;
     private static final byte REMOVE_TOPIC = 5;
     private static final byte PRODUCER_IDS = 6;
+    private static final byte FENCE_BROKER = 7;
+    private static final byte UNFENCE_BROKER = 8;
 
     private MetadataRecordSerde() {
     }
@@ -91,6 +93,12 @@ public final class MetadataRecordSerde {
         } else if (record instanceof ProducerIds r) {
             out.writeByte(PRODUCER_IDS);
             out.writeLong(r.nextProducerId());
+        } else if (record instanceof MetadataRecord.FenceBroker r) {
+            out.writeByte(FENCE_BROKER);
+            out.writeInt(r.id());
+        } else if (record instanceof MetadataRecord.UnfenceBroker r) {
+            out.writeByte(UNFENCE_BROKER);
+            out.writeInt(r.id());
         } else {
             throw new IllegalArgumentException("Unknown metadata record " + record);
         }
@@ -106,6 +114,8 @@ public final class MetadataRecordSerde {
             case CONFIG -> new Config(ResourceKind.values()[in.readByte()], readString(in), readString(in), readOptional(in));
             case REMOVE_TOPIC -> new RemoveTopic(readUuid(in));
             case PRODUCER_IDS -> new ProducerIds(in.readLong());
+            case FENCE_BROKER -> new MetadataRecord.FenceBroker(in.readInt());
+            case UNFENCE_BROKER -> new MetadataRecord.UnfenceBroker(in.readInt());
             default -> throw new IOException("Unknown metadata record type " + type);
         };
     }

@@ -25,7 +25,18 @@ final class MetaProperties {
     }
 
     /** Returns the cluster id shared by all dirs, formatting new dirs with it. */
-    static String ensure(List<Path> dirs, int nodeId) throws IOException {
+    /** A cluster id every node computes alike from the same voter list. */
+    static String clusterIdFor(String voters) {
+        java.util.UUID uuid = java.util.UUID.nameUUIDFromBytes(("potok-cluster:" + voters)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return new Uuid(uuid.getMostSignificantBits(), uuid.getLeastSignificantBits()).toString();
+    }
+
+    /**
+     * Returns the cluster id shared by all dirs, formatting new dirs with it; {@code newClusterId}
+     * (or a random id when null) is used only when no dir has one yet.
+     */
+    static String ensure(List<Path> dirs, int nodeId, String newClusterId) throws IOException {
         String clusterId = null;
         for (Path dir : dirs) {
             Optional<Properties> props = read(dir);
@@ -45,7 +56,7 @@ final class MetaProperties {
             clusterId = id;
         }
         if (clusterId == null) {
-            clusterId = Uuid.randomUuid().toString();
+            clusterId = newClusterId != null ? newClusterId : Uuid.randomUuid().toString();
         }
         for (Path dir : dirs) {
             if (read(dir).isEmpty()) {

@@ -9,7 +9,6 @@ import io.potok.broker.api.DeleteTopicsHandler;
 import io.potok.broker.api.DescribeClusterHandler;
 import io.potok.broker.api.DescribeConfigsHandler;
 import io.potok.broker.api.FetchHandler;
-import io.potok.broker.api.FindCoordinatorHandler;
 import io.potok.broker.api.InitProducerIdHandler;
 import io.potok.broker.api.KafkaApis;
 import io.potok.broker.api.ListOffsetsHandler;
@@ -17,7 +16,14 @@ import io.potok.broker.api.MetadataHandler;
 import io.potok.broker.api.ProduceHandler;
 import io.potok.broker.config.BrokerConfig;
 import io.potok.broker.config.ConfigDescriber;
+import io.potok.broker.config.Endpoint;
+import io.potok.metadata.quorum.Voter;
+import java.util.Optional;
 import io.potok.broker.delayed.DelayedOperationPurgatory;
+import io.potok.broker.group.GroupConfig;
+import io.potok.broker.group.GroupCoordinator;
+import io.potok.broker.group.OffsetsTopic;
+import io.potok.broker.group.api.GroupApis;
 import io.potok.broker.network.SocketServer;
 import io.potok.broker.producer.ProducerIdAllocator;
 import io.potok.broker.replica.PartitionLookup;
@@ -51,6 +57,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PotokNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PotokNode.class);
+    private static final long CONTROLLED_SHUTDOWN_TIMEOUT_MS = 5_000;
 
     private final BrokerConfig config;
     private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -73,11 +80,25 @@ public final class PotokNode implements AutoCloseable {
         List<Path> logDirs = config.logDirs();
         // The storage engine locks the log dirs; the metadata journal needs its own lock, taken first.
         toClose.add(DirectoryLock.acquire(config.metadataLogDir()));
-        String clusterId = MetaProperties.ensure(logDirs, config.nodeId());
+        if (!config.isController()) {
+            throw new IllegalStateException("process.roles=" + config.string("process.roles")
+                    + " is not supported yet: every Potok node runs a controller quorum member (use broker,controller)");
+        }
+        List<Voter> configuredVoters = config.quorumVoters();
+        List<Voter> voters = configuredVoters.isEmpty() ? List.of(singleVoter()) : configuredVoters;
+        // Nodes of a new cluster agree on its id without talking: it is derived from the voter list.
+        String clusterId = MetaProperties.ensure(logDirs, config.nodeId(),
+                configuredVoters.isEmpty() ? null : MetaProperties.clusterIdFor(configuredVoters.toString()));
 
         MetadataController controller = new MetadataController(new ControllerConfig(config.nodeId(), clusterId,
                 config.metadataLogDir(), config.advertisedListener().host(), config.advertisedListener().port(),
-                config.rack(), config.numPartitions(), config.defaultReplicationFactor(), config.deleteTopicEnable()),
+                config.rack(), config.numPartitions(), config.defaultReplicationFactor(), config.deleteTopicEnable(),
+                voters, new ControllerConfig.Timings(config.longValue("controller.quorum.election.timeout.ms"),
+                        config.longValue("broker.heartbeat.interval.ms"), config.longValue("broker.session.timeout.ms"),
+                        config.booleanValue("auto.leader.rebalance.enable"),
+                        config.longValue("leader.imbalance.check.interval.seconds") * 1000,
+                        config.intValue("leader.imbalance.per.broker.percentage"),
+                        config.booleanValue("unclean.leader.election.enable"))),
                 this::validateTopicConfig);
         toClose.add(controller);
         controller.start();
@@ -100,6 +121,11 @@ public final class PotokNode implements AutoCloseable {
         toClose.add(fetchPurgatory);
         replicaManager.addAppendListener(fetchPurgatory::checkAndComplete);
         controller.addListener(replicaManager);
+        GroupConfig groupConfig = GroupConfig.from(config);
+        GroupCoordinator groupCoordinator = GroupCoordinator.create(config.nodeId(), groupConfig, replicaManager,
+                Time.SYSTEM);
+        toClose.add(groupCoordinator);
+        controller.addListener(groupCoordinator);
 
         PartitionLookup lookup = new PartitionLookup(controller, replicaManager);
         ConfigDescriber describer = new ConfigDescriber(config);
@@ -114,16 +140,26 @@ public final class PotokNode implements AutoCloseable {
         handlers.add(new CreatePartitionsHandler(controller));
         handlers.add(new DeleteRecordsHandler(lookup));
         handlers.add(new InitProducerIdHandler(new ProducerIdAllocator(controller)));
-        handlers.add(new DescribeClusterHandler(controller, config.nodeId()));
+        handlers.add(new DescribeClusterHandler(controller));
         handlers.add(new DescribeConfigsHandler(controller, describer, config.nodeId()));
-        handlers.add(new FindCoordinatorHandler(config.nodeId(), config.advertisedListener()));
+        handlers.addAll(GroupApis.handlers(groupCoordinator, new OffsetsTopic(controller, groupConfig)));
         KafkaApis apis = new KafkaApis(handlers);
 
         SocketServer server = new SocketServer(config.listener().host(), config.listener().port(),
                 config.socketRequestMaxBytes(), config.numNetworkThreads(), apis, requestPool);
         boundAddress = server.start();
         toClose.add(server);
+        // Closed first: leadership moves to other replicas before anything here stops.
+        toClose.add(() -> controller.controlledShutdown(CONTROLLED_SHUTDOWN_TIMEOUT_MS));
         return boundAddress;
+    }
+
+    /** The one voter of a single node: the CONTROLLER listener if configured, else a free loopback port. */
+    private Voter singleVoter() {
+        Optional<Endpoint> listener = config.controllerListener();
+        String host = listener.map(Endpoint::host).filter(h -> !h.isEmpty()).orElse("127.0.0.1");
+        int port = listener.map(Endpoint::port).filter(p -> p > 0).orElseGet(ControllerConfig::freeLoopbackPort);
+        return new Voter(config.nodeId(), host, port);
     }
 
     private ExecutorService requestPool() {

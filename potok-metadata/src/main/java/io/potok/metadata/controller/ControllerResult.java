@@ -1,0 +1,18 @@
+package io.potok.metadata.controller;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.requests.ApiError;
+
+/** The controller's answer to a {@link ControllerCommand}, with the metadata offset that holds its effects. */
+public sealed interface ControllerResult {
+
+    record Topics(List<TopicResult> results) implements ControllerResult { }
+
+    record Error(ApiError error) implements ControllerResult { }
+
+    record ProducerIdBlock(long firstProducerId, int size) implements ControllerResult { }
+
+    /** ElectLeaders: per topic, per partition, the outcome. */
+    record Elections(Map<String, Map<Integer, ApiError>> results) implements ControllerResult { }
+}

@@ -1,0 +1,103 @@
+package io.potok.metadata.image;
+
+import io.potok.metadata.controller.MetadataListener;
+import io.potok.metadata.record.MetadataRecord;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Holds this node's current metadata image and tells listeners about every new one, in log order.
+ *
+ * <p>Threading: {@link #apply} and {@link #reset} are called by the quorum's apply thread only;
+ * {@link #image()} may be read from any thread (volatile, immutable).
+ */
+public final class MetadataPublisher {
+    private static final Logger log = LoggerFactory.getLogger(MetadataPublisher.class);
+
+    private final List<MetadataListener> listeners = new CopyOnWriteArrayList<>();
+    private final Object appliedMonitor = new Object();
+    /** Serialises listener calls, so a listener added late never sees images out of order. */
+    private final Object publishLock = new Object();
+    private volatile MetadataImage image;
+
+    public MetadataPublisher(String clusterId) {
+        this.image = MetadataImage.empty(clusterId);
+    }
+
+    public MetadataImage image() {
+        return image;
+    }
+
+    /** Applies one committed batch at log offset {@code offset}. */
+    public void apply(List<MetadataRecord> records, long offset) {
+        MetadataImageBuilder builder = new MetadataImageBuilder(image);
+        for (MetadataRecord record : records) {
+            try {
+                builder.apply(record);
+            } catch (RuntimeException e) {
+                // Every node skips the same bad record the same way, so images stay identical.
+                log.error("Skipping metadata record {} at offset {}: {}", record, offset, e.getMessage());
+            }
+        }
+        publish(builder.build(offset));
+    }
+
+    /** Replaces the image wholesale (snapshot load) at {@code offset}. */
+    public void reset(MetadataImage snapshot) {
+        publish(snapshot);
+    }
+
+    /** Marks {@code offset} as applied even though it carried no metadata (Raft configuration entries). */
+    public void advance(long offset) {
+        if (offset > image.offset()) {
+            MetadataImage current = image;
+            image = new MetadataImage(offset, current.clusterId(), current.brokers(), current.topics(),
+                    current.configs(), current.nextProducerId());
+            synchronized (appliedMonitor) {
+                appliedMonitor.notifyAll();
+            }
+        }
+    }
+
+    /** Adds a listener and tells it the current image right away, as a change from the empty image. */
+    public void addListener(MetadataListener listener) {
+        synchronized (publishLock) {
+            listeners.add(listener);
+            listener.onImage(MetadataImage.empty(image.clusterId()), image);
+        }
+    }
+
+    /** Waits until the image includes {@code offset}; returns false on timeout. */
+    public boolean awaitOffset(long offset, long timeoutMs) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        synchronized (appliedMonitor) {
+            while (image.offset() < offset) {
+                long left = deadline - System.currentTimeMillis();
+                if (left <= 0) {
+                    return false;
+                }
+                appliedMonitor.wait(left);
+            }
+        }
+        return true;
+    }
+
+    private void publish(MetadataImage next) {
+        synchronized (publishLock) {
+            MetadataImage previous = image;
+            image = next;
+            for (MetadataListener listener : listeners) {
+                try {
+                    listener.onImage(previous, next);
+                } catch (RuntimeException e) {
+                    log.error("Metadata listener failed on image at offset {}", next.offset(), e);
+                }
+            }
+        }
+        synchronized (appliedMonitor) {
+            appliedMonitor.notifyAll();
+        }
+    }
+}

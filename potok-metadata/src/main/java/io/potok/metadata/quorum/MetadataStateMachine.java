@@ -1,0 +1,187 @@
+package io.potok.metadata.quorum;
+
+import io.potok.metadata.image.ImageSnapshot;
+import io.potok.metadata.image.MetadataImage;
+import io.potok.metadata.image.MetadataPublisher;
+import io.potok.metadata.record.MetadataRecord;
+import io.potok.metadata.record.MetadataRecordSerde;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.ratis.io.MD5Hash;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.SnapshotInfo;
+import org.apache.ratis.statemachine.StateMachineStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.MD5FileUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The metadata log's state machine: every committed entry is a batch of metadata records, applied in
+ * log order to the node's image. Snapshots hold the image as records ({@link ImageSnapshot}), so the
+ * Raft log can be purged behind them.
+ *
+ * <p>Read-only queries are the channel to the active controller: a forwarded command arrives as a
+ * query on the Raft leader and is handed to the {@link CommandHandler}.
+ *
+ * <p>Threading: Ratis calls {@link #applyTransaction} from one apply thread in log order.
+ */
+final class MetadataStateMachine extends BaseStateMachine {
+    private static final Logger log = LoggerFactory.getLogger(MetadataStateMachine.class);
+
+    private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+    private final MetadataPublisher publisher;
+    private final RaftPeerId self;
+    private final AtomicReference<CommandHandler> commandHandler = new AtomicReference<>();
+    private final AtomicReference<LeadershipListener> leadershipListener = new AtomicReference<>();
+    private volatile int leaderId = -1;
+
+    MetadataStateMachine(MetadataPublisher publisher, RaftPeerId self) {
+        this.publisher = publisher;
+        this.self = self;
+    }
+
+    void setCommandHandler(CommandHandler handler) {
+        commandHandler.set(handler);
+    }
+
+    void setLeadershipListener(LeadershipListener listener) {
+        leadershipListener.set(listener);
+    }
+
+    int leaderId() {
+        return leaderId;
+    }
+
+    @Override
+    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
+        super.initialize(server, groupId, raftStorage);
+        storage.init(raftStorage);
+        loadSnapshot(storage.loadLatestSnapshot());
+    }
+
+    @Override
+    public void reinitialize() throws IOException {
+        loadSnapshot(storage.loadLatestSnapshot());
+    }
+
+    private void loadSnapshot(SingleFileSnapshotInfo snapshot) throws IOException {
+        if (snapshot == null) {
+            return;
+        }
+        File file = snapshot.getFile().getPath().toFile();
+        MD5Hash expected = snapshot.getFile().getFileDigest();
+        if (expected != null) {
+            MD5FileUtil.verifySavedMD5(file, expected);
+        }
+        List<MetadataRecord> records = MetadataRecordSerde.deserialize(Files.readAllBytes(file.toPath()));
+        TermIndex termIndex = snapshot.getTermIndex();
+        publisher.reset(ImageSnapshot.fromRecords(publisher.image().clusterId(), records, termIndex.getIndex()));
+        updateLastAppliedTermIndex(termIndex);
+        log.info("Loaded metadata snapshot at {} ({} records)", termIndex, records.size());
+    }
+
+    @Override
+    public StateMachineStorage getStateMachineStorage() {
+        return storage;
+    }
+
+    @Override
+    public SnapshotInfo getLatestSnapshot() {
+        return storage.getLatestSnapshot();
+    }
+
+    @Override
+    public long takeSnapshot() throws IOException {
+        MetadataImage image = publisher.image();
+        TermIndex last = getLastAppliedTermIndex();
+        if (last == null || last.getIndex() < 0) {
+            return -1;
+        }
+        File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
+        File tmp = new File(file.getPath() + ".tmp");
+        Files.write(tmp.toPath(), MetadataRecordSerde.serialize(ImageSnapshot.toRecords(image)));
+        Files.move(tmp.toPath(), file.toPath(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
+        storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
+        log.info("Wrote metadata snapshot at {}", last);
+        return last.getIndex();
+    }
+
+    @Override
+    public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+        LogEntryProto entry = trx.getLogEntry();
+        TermIndex termIndex = TermIndex.valueOf(entry);
+        try {
+            byte[] bytes = entry.getStateMachineLogEntry().getLogData().toByteArray();
+            List<MetadataRecord> records = MetadataRecordSerde.deserialize(bytes);
+            publisher.apply(records, termIndex.getIndex());
+        } catch (IOException e) {
+            // Every node fails on the same bytes, so skipping keeps the images identical.
+            log.error("Skipping undecodable metadata entry at {}", termIndex, e);
+            publisher.advance(termIndex.getIndex());
+        }
+        updateLastAppliedTermIndex(termIndex);
+        return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFromUtf8(
+                Long.toString(termIndex.getIndex()))));
+    }
+
+    @Override
+    public void notifyTermIndexUpdated(long term, long index) {
+        super.notifyTermIndexUpdated(term, index);
+        publisher.advance(index);
+    }
+
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        CommandHandler handler = commandHandler.get();
+        if (handler == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("Controller is not running here"));
+        }
+        return handler.handle(request.getContent().toByteArray())
+                .thenApply(reply -> Message.valueOf(ByteString.copyFrom(reply)));
+    }
+
+    @Override
+    public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
+        leaderId = newLeaderId == null ? -1 : Integer.parseInt(newLeaderId.toString());
+        if (newLeaderId == null || !newLeaderId.equals(self)) {
+            LeadershipListener listener = leadershipListener.get();
+            if (listener != null) {
+                listener.onLoseLeadership();
+            }
+        }
+    }
+
+    @Override
+    public void notifyLeaderReady() {
+        LeadershipListener listener = leadershipListener.get();
+        if (listener != null) {
+            long term = getServer().thenApply(s -> {
+                try {
+                    return s.getDivision(getGroupId()).getInfo().getCurrentTerm();
+                } catch (IOException e) {
+                    return -1L;
+                }
+            }).join();
+            listener.onBecomeLeader(term);
+        }
+    }
+}
