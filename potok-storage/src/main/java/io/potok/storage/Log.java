@@ -53,6 +53,7 @@ public final class Log {
     private final LogDirFailureHandler failureHandler;
     private final ConcurrentSkipListMap<Long, LogSegment> segments;
     private final ProducerStateManager producerState;
+    private final io.potok.storage.epoch.LeaderEpochCache epochCache;
     private final Random jitterRandom = new Random();
     private final CRC32C crc = new CRC32C();
     private volatile LogConfig config;
@@ -84,6 +85,9 @@ public final class Log {
         LogSegment active = segments.lastEntry().getValue();
         this.endOffset = new EndOffset(loaded.logEndOffset(), active.baseOffset(), active.size());
         this.lastFlushedMs = time.milliseconds();
+        this.epochCache = io.potok.storage.epoch.LeaderEpochCache.load(dir);
+        // Recovery may have cut the log short of epochs the checkpoint still lists.
+        this.epochCache.truncateFromEnd(loaded.logEndOffset());
     }
 
     /**
@@ -200,6 +204,7 @@ public final class Log {
             }
             int start = validated.positions()[0];
             ByteBuffer data = buf.duplicate().limit(start + validated.validBytes()).position(start);
+            epochCache.assign(leaderEpoch, firstOffset);
             appendToActiveSegment(data, assigned, firstOffset, nextOffset - 1, maxTimestamp, validated.validBytes(),
                 now);
             producerState.update(assigned);
@@ -235,6 +240,9 @@ public final class Log {
             }
             int start = validated.positions()[0];
             ByteBuffer data = buf.duplicate().limit(start + validated.validBytes()).position(start);
+            for (BatchHeader batch : batches) {
+                epochCache.assign(batch.partitionLeaderEpoch(), batch.baseOffset());
+            }
             appendToActiveSegment(data, batches, firstOffset, lastOffset, maxTimestamp, validated.validBytes(),
                 time.milliseconds());
             producerState.update(batches);
@@ -573,6 +581,7 @@ public final class Log {
                     segment.forEachBatchFrom(replayFrom, producerState::update);
                 }
                 producerState.updateMapEndOffset(newEnd);
+                epochCache.truncateFromEnd(newEnd);
                 LOG.info("{}: truncated to offset {}", topicPartition, newEnd);
             } catch (IOException e) {
                 throw failure("Error while truncating " + topicPartition + " to " + targetOffset, e);
@@ -594,7 +603,33 @@ public final class Log {
         recoveryPoint = newOffset;
         producerState.truncateAndReload(newOffset, newOffset);
         producerState.deleteSnapshotsBefore(Long.MAX_VALUE);
+        epochCache.clear();
         LOG.info("{}: truncated fully, log now starts at offset {}", topicPartition, newOffset);
+    }
+
+    /**
+     * Replication: drops the whole log and starts it empty at {@code newOffset} (a follower that fell
+     * below the leader's log start offset).
+     */
+    public void truncateFullyAndRestartAt(long newOffset) {
+        synchronized (lock) {
+            checkUsable();
+            try {
+                truncateFullyAndStartAt(newOffset);
+            } catch (IOException e) {
+                throw failure("Error while restarting " + topicPartition + " at " + newOffset, e);
+            }
+        }
+    }
+
+    /** The latest leader epoch that wrote to this log, or -1. */
+    public int latestEpoch() {
+        return epochCache.latestEpoch();
+    }
+
+    /** Where {@code epoch} ends in this log (OffsetsForLeaderEpoch). */
+    public io.potok.storage.epoch.EpochEndOffset endOffsetForEpoch(int epoch) {
+        return epochCache.endOffsetFor(epoch, endOffset.offset());
     }
 
     // ------------------------------------------------------------------------------------------------ flush

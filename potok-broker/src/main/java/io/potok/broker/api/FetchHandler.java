@@ -62,13 +62,8 @@ public final class FetchHandler implements ApiHandler<org.apache.kafka.common.re
                     .setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code())
                     .setSessionId(FetchMetadata.INVALID_SESSION_ID)));
         }
-        if (request.isFromFollower()) {
-            return CompletableFuture.completedFuture(request.getErrorResponse(0,
-                    new org.apache.kafka.common.errors.NotLeaderOrFollowerException(
-                            "Replication is not enabled on this node yet")));
-        }
         int maxBytes = Math.min(header.apiVersion() >= 3 ? data.maxBytes() : Integer.MAX_VALUE, brokerFetchMaxBytes);
-        ReadResult first = readAll(data, maxBytes);
+        ReadResult first = readAll(data, maxBytes, org.apache.kafka.common.requests.FetchRequest.replicaId(data));
         if (data.maxWaitMs() <= 0 || first.bytes >= Math.max(1, data.minBytes()) || first.hasError
                 || data.topics().isEmpty()) {
             return CompletableFuture.completedFuture(first.response);
@@ -94,7 +89,7 @@ public final class FetchHandler implements ApiHandler<org.apache.kafka.common.re
 
         @Override
         protected synchronized boolean canComplete() {
-            ReadResult read = readAll(data, maxBytes);
+            ReadResult read = readAll(data, maxBytes, org.apache.kafka.common.requests.FetchRequest.replicaId(data));
             if (read.bytes >= Math.max(1, data.minBytes()) || read.hasError) {
                 lastRead = read;
                 return true;
@@ -104,7 +99,7 @@ public final class FetchHandler implements ApiHandler<org.apache.kafka.common.re
 
         @Override
         protected synchronized void onComplete(boolean expired) {
-            ReadResult read = expired || lastRead == null ? readAll(data, maxBytes) : lastRead;
+            ReadResult read = expired || lastRead == null ? readAll(data, maxBytes, org.apache.kafka.common.requests.FetchRequest.replicaId(data)) : lastRead;
             future.complete(read.response);
         }
     }
@@ -112,7 +107,9 @@ public final class FetchHandler implements ApiHandler<org.apache.kafka.common.re
     private record ReadResult(FetchResponse response, int bytes, boolean hasError, Set<TopicPartition> partitions) {
     }
 
-    private ReadResult readAll(FetchRequestData data, int maxBytes) {
+    /** {@code replicaId} >= 0 is a follower: it reads up to the log end and its position moves the ISR and HW. */
+    private ReadResult readAll(FetchRequestData data, int maxBytes, int replicaId) {
+        boolean follower = replicaId >= 0;
         boolean readCommitted = data.isolationLevel() == IsolationLevel.READ_COMMITTED.id();
         FetchResponseData response = new FetchResponseData().setErrorCode(Errors.NONE.code())
                 .setSessionId(FetchMetadata.INVALID_SESSION_ID);
@@ -130,22 +127,30 @@ public final class FetchHandler implements ApiHandler<org.apache.kafka.common.re
                         .setHighWatermark(-1).setLastStableOffset(-1).setLogStartOffset(-1)
                         .setAbortedTransactions(readCommitted ? new ArrayList<>() : null)
                         .setRecords(MemoryRecords.EMPTY);
+                Partition partition = null;
                 try {
-                    Partition partition = lookup.partition(topic.topic(), topic.topicId(), p.partition());
+                    partition = lookup.partition(topic.topic(), topic.topicId(), p.partition());
                     watched.add(partition.topicPartition());
                     partition.checkLeaderEpoch(p.currentLeaderEpoch());
+                    int limit = Math.max(0, Math.min(p.partitionMaxBytes(), maxBytes - bytes));
+                    // Kafka's rule: the first partition with data may exceed the limits by one batch.
+                    FetchDataInfo info = follower
+                            ? partition.readForFollower(replicaId, p.fetchOffset(), limit)
+                            : partition.readCommitted(p.fetchOffset(), limit, bytes == 0);
                     long highWatermark = partition.highWatermark();
                     pd.setHighWatermark(highWatermark).setLastStableOffset(highWatermark)
                             .setLogStartOffset(partition.logStartOffset());
-                    int limit = Math.max(0, Math.min(p.partitionMaxBytes(), maxBytes - bytes));
-                    // Kafka's rule: the first partition with data may exceed the limits by one batch.
-                    FetchDataInfo info = partition.readCommitted(p.fetchOffset(), limit, bytes == 0);
                     MemoryRecords records = info.records();
                     bytes += records.sizeInBytes();
                     pd.setRecords(records);
                 } catch (RuntimeException e) {
                     hasError = true;
                     pd.setErrorCode(ErrorMapping.toError(e).code());
+                    if (partition != null) {
+                        // An out-of-range follower needs these to know where to restart.
+                        pd.setHighWatermark(partition.highWatermark()).setLastStableOffset(partition.highWatermark())
+                                .setLogStartOffset(partition.logStartOffset());
+                    }
                 }
                 partitions.add(pd);
             }

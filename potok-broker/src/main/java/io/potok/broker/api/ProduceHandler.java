@@ -1,16 +1,25 @@
 package io.potok.broker.api;
 
+import io.potok.broker.delayed.DelayedOperation;
+import io.potok.broker.delayed.DelayedOperationPurgatory;
 import io.potok.broker.network.RequestHandler.ClientInfo;
 import io.potok.broker.replica.Partition;
 import io.potok.broker.replica.PartitionLookup;
 import io.potok.broker.replica.ReplicaManager;
 import io.potok.storage.LogAppendInfo;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
 import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ApiError;
@@ -18,14 +27,20 @@ import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.requests.RequestHeader;
 
-/** Produce: validates and appends each partition's batches on its leader. */
+/**
+ * Produce: validates and appends each partition's batches on its leader. With acks=all the answer
+ * waits in the purgatory until the high watermark passes the appended batches (every in-sync
+ * replica has them) or the request's timeout expires.
+ */
 public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     private final PartitionLookup lookup;
     private final ReplicaManager replicas;
+    private final DelayedOperationPurgatory purgatory;
 
-    public ProduceHandler(PartitionLookup lookup, ReplicaManager replicas) {
+    public ProduceHandler(PartitionLookup lookup, ReplicaManager replicas, DelayedOperationPurgatory purgatory) {
         this.lookup = lookup;
         this.replicas = replicas;
+        this.purgatory = purgatory;
     }
 
     @Override
@@ -43,10 +58,16 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         return 0;
     }
 
+    /** One partition's append that waits for replication. */
+    private record Waiting(Partition partition, PartitionProduceResponse response, long requiredOffset) {
+    }
+
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestHeader header, ProduceRequest request, ClientInfo client) {
         short version = header.apiVersion();
+        short acks = request.acks();
         ProduceResponseData response = new ProduceResponseData();
+        List<Waiting> waiting = new ArrayList<>();
         for (ProduceRequestData.TopicProduceData topic : request.data().topicData()) {
             TopicProduceResponse topicResponse = new TopicProduceResponse().setName(topic.name())
                     .setTopicId(topic.topicId());
@@ -56,28 +77,89 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                 try {
                     MemoryRecords records = (MemoryRecords) p.records();
                     if (records == null) {
-                        throw new org.apache.kafka.common.InvalidRecordException("Produce request without records");
+                        throw new InvalidRecordException("Produce request without records");
                     }
                     ProduceRequest.validateRecords(version, records);
                     Partition partition = lookup.partition(topic.name(), topic.topicId(), p.index());
-                    LogAppendInfo info = partition.appendAsLeader(records, request.acks());
+                    LogAppendInfo info = partition.appendAsLeader(records, acks);
                     pr.setBaseOffset(info.firstOffset()).setLogAppendTimeMs(info.logAppendTimeMs())
                             .setLogStartOffset(info.logStartOffset());
                     if (!info.duplicate()) {
                         replicas.appended(partition.topicPartition());
                     }
+                    if (acks == -1 && info.lastOffset() >= 0 && partition.highWatermark() <= info.lastOffset()) {
+                        waiting.add(new Waiting(partition, pr, info.lastOffset() + 1));
+                    }
                 } catch (RuntimeException e) {
-                    ApiError error = ErrorMapping.toApiError(e);
-                    pr.setErrorCode(error.error().code()).setErrorMessage(error.message());
+                    setError(pr, ErrorMapping.toApiError(e));
                 }
                 topicResponse.partitionResponses().add(pr);
             }
             response.responses().add(topicResponse);
         }
-        if (request.acks() == 0) {
+        if (acks == 0) {
             return CompletableFuture.completedFuture(null);
         }
-        return CompletableFuture.completedFuture(new ProduceResponse(response));
+        if (waiting.isEmpty()) {
+            return CompletableFuture.completedFuture(new ProduceResponse(response));
+        }
+        CompletableFuture<AbstractResponse> future = new CompletableFuture<>();
+        purgatory.park(new DelayedProduce(waiting, Math.max(1, request.timeout()), response, future));
+        return future;
     }
 
+    private static void setError(PartitionProduceResponse pr, ApiError error) {
+        pr.setErrorCode(error.error().code()).setErrorMessage(error.message());
+    }
+
+    /** Completes when every waiting partition is replicated to its ISR, lost leadership, or timed out. */
+    private static final class DelayedProduce extends DelayedOperation {
+        private final List<Waiting> waiting;
+        private final ProduceResponseData response;
+        private final CompletableFuture<AbstractResponse> future;
+
+        DelayedProduce(List<Waiting> waiting, long timeoutMs, ProduceResponseData response,
+                       CompletableFuture<AbstractResponse> future) {
+            super(watched(waiting), timeoutMs);
+            this.waiting = waiting;
+            this.response = response;
+            this.future = future;
+        }
+
+        private static Set<TopicPartition> watched(List<Waiting> waiting) {
+            Set<TopicPartition> tps = new HashSet<>();
+            waiting.forEach(w -> tps.add(w.partition().topicPartition()));
+            return tps;
+        }
+
+        @Override
+        protected boolean canComplete() {
+            for (Waiting w : waiting) {
+                if (w.partition().isLeader() && w.partition().highWatermark() < w.requiredOffset()) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        protected void onComplete(boolean expired) {
+            for (Waiting w : waiting) {
+                Partition partition = w.partition();
+                if (!partition.isLeader()) {
+                    setError(w.response(), new ApiError(Errors.NOT_LEADER_OR_FOLLOWER,
+                            "Leadership of " + partition.topicPartition() + " moved before the records were replicated"));
+                } else if (partition.highWatermark() < w.requiredOffset()) {
+                    setError(w.response(), new ApiError(Errors.REQUEST_TIMED_OUT,
+                            "The in-sync replicas of " + partition.topicPartition()
+                                    + " did not acknowledge the records in time"));
+                } else if (partition.isr().size() < partition.minInsyncReplicas()) {
+                    setError(w.response(), new ApiError(Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND,
+                            "The records were written, but the ISR " + partition.isr()
+                                    + " is smaller than min.insync.replicas=" + partition.minInsyncReplicas()));
+                }
+            }
+            future.complete(new ProduceResponse(response));
+        }
+    }
 }

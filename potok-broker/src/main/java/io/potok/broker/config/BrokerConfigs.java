@@ -113,6 +113,12 @@ public final class BrokerConfigs {
             .define("leader.imbalance.check.interval.seconds", LONG, "300", "[1,...]", atLeast(1), "")
             .define("leader.imbalance.per.broker.percentage", INT, "10", "[0,...,100]", between(0, 100), "")
             .define("replica.lag.time.max.ms", LONG, "30000", "[0,...]", atLeast(0), "")
+            .define("replica.fetch.wait.max.ms", INT, "500", "[0,...]", atLeast(0), "")
+            .define("replica.fetch.max.bytes", INT, "1048576", "[0,...]", atLeast(0), "")
+            .define("replica.fetch.response.max.bytes", INT, "10485760", "[0,...]", atLeast(0), "")
+            .define("replica.fetch.backoff.ms", LONG, "1000", "[0,...]", atLeast(0), "")
+            .define("replica.socket.timeout.ms", INT, "30000", "[1,...]", atLeast(1), "")
+            .define("replica.selector.class", STRING, null, "")
             .define("broker.session.timeout.ms", INT, "9000", "[1,...]", atLeast(1), "")
             .define("broker.heartbeat.interval.ms", INT, "2000", "[1,...]", atLeast(1), "");
 

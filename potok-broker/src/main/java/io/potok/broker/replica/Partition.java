@@ -4,7 +4,12 @@ import io.potok.metadata.image.PartitionImage;
 import io.potok.storage.FetchDataInfo;
 import io.potok.storage.Log;
 import io.potok.storage.LogAppendInfo;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.FencedLeaderEpochException;
@@ -12,31 +17,53 @@ import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.errors.UnknownLeaderEpochException;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.utils.Time;
 
 /**
  * A partition replica hosted by this broker: its log plus the leadership state the controller
- * assigned. Leadership fields are replaced as a whole on every metadata change ({@link #state});
- * the log serialises appends itself.
+ * assigned, and, while this broker leads it, what it knows of the followers.
+ *
+ * <p>Invariants: the high watermark only grows while this replica leads (a new leader keeps the
+ * one it had); as leader it is the smallest log end offset over the maximal ISR (the committed
+ * ISR plus a member being added, or minus none while a removal is pending), so a record below it
+ * is on every in-sync replica. A follower's high watermark is the leader's, capped by its own end.
+ *
+ * <p>Thread-safety: leadership and follower state are guarded by {@code this}; the log serialises
+ * appends itself, so produce and fetch only hold the lock for bookkeeping.
  */
 public final class Partition {
     private final TopicPartition topicPartition;
     private final Uuid topicId;
     private final int localNodeId;
     private final Log log;
+    private final Time time;
+    private final IsrChanger isrChanger;
+    private final Runnable onHighWatermarkAdvance;
     private volatile PartitionImage state;
     private volatile int minInsyncReplicas;
-    /** Records below this offset are visible to consumers. With a single in-sync replica it is the log end. */
     private volatile long highWatermark;
+    // Leader-only, guarded by this:
+    private final Map<Integer, FollowerState> followers = new HashMap<>();
+    private List<Integer> pendingIsr;
+    private long leaderEpochStartOffset;
 
     Partition(TopicPartition topicPartition, Uuid topicId, int localNodeId, Log log, PartitionImage state,
-              int minInsyncReplicas) {
+              int minInsyncReplicas, long checkpointedHighWatermark, Time time, IsrChanger isrChanger,
+              Runnable onHighWatermarkAdvance) {
         this.topicPartition = topicPartition;
         this.topicId = topicId;
         this.localNodeId = localNodeId;
         this.log = log;
-        this.state = state;
+        this.time = time;
+        this.isrChanger = isrChanger;
+        this.onHighWatermarkAdvance = onHighWatermarkAdvance;
         this.minInsyncReplicas = minInsyncReplicas;
-        this.highWatermark = log.logEndOffset();
+        this.highWatermark = Math.min(Math.max(checkpointedHighWatermark, log.logStartOffset()), log.logEndOffset());
+        this.state = state;
+        if (state.leader() == localNodeId) {
+            becomeLeader(state);
+        }
+        maybeAdvanceHighWatermark();
     }
 
     public TopicPartition topicPartition() {
@@ -53,12 +80,6 @@ public final class Partition {
 
     public PartitionImage state() {
         return state;
-    }
-
-    void update(PartitionImage newState, int newMinInsyncReplicas) {
-        this.state = newState;
-        this.minInsyncReplicas = newMinInsyncReplicas;
-        maybeAdvanceHighWatermark();
     }
 
     public boolean isLeader() {
@@ -81,6 +102,50 @@ public final class Partition {
         return log.logEndOffset();
     }
 
+    public int minInsyncReplicas() {
+        return minInsyncReplicas;
+    }
+
+    /** Applies a new controller decision for this partition. Returns true if this broker just became leader. */
+    synchronized boolean update(PartitionImage next, int newMinInsyncReplicas) {
+        PartitionImage previous = state;
+        this.minInsyncReplicas = newMinInsyncReplicas;
+        boolean newLeadership = next.leader() == localNodeId
+                && (previous.leader() != localNodeId || previous.leaderEpoch() != next.leaderEpoch());
+        if (pendingIsr != null && next.partitionEpoch() != previous.partitionEpoch()) {
+            pendingIsr = null; // our change landed, or a newer decision replaced it
+        }
+        state = next;
+        if (newLeadership) {
+            becomeLeader(next);
+        } else if (next.leader() != localNodeId) {
+            followers.clear();
+            pendingIsr = null;
+        } else {
+            for (int replica : next.replicas()) {
+                if (replica != localNodeId) {
+                    followers.computeIfAbsent(replica, r -> new FollowerState(time.milliseconds()));
+                }
+            }
+        }
+        maybeAdvanceHighWatermark();
+        return newLeadership;
+    }
+
+    private void becomeLeader(PartitionImage next) {
+        long now = time.milliseconds();
+        followers.clear();
+        for (int replica : next.replicas()) {
+            if (replica != localNodeId) {
+                followers.put(replica, new FollowerState(now));
+            }
+        }
+        pendingIsr = null;
+        leaderEpochStartOffset = log.logEndOffset();
+    }
+
+    // ---- leader: produce ----------------------------------------------------------------------
+
     /** Appends a producer's batches as leader; {@code acks} is the producer's setting (-1 = all). */
     public LogAppendInfo appendAsLeader(MemoryRecords records, short acks) {
         PartitionImage current = state;
@@ -91,15 +156,145 @@ public final class Partition {
                     + " for partition " + topicPartition);
         }
         LogAppendInfo info = log.appendAsLeader(records, current.leaderEpoch());
-        maybeAdvanceHighWatermark();
+        synchronized (this) {
+            maybeAdvanceHighWatermark();
+        }
         return info;
     }
+
+    /** The in-sync replicas right now, as the controller last committed them. */
+    public List<Integer> isr() {
+        return state.isr();
+    }
+
+    // ---- leader: reads ------------------------------------------------------------------------
 
     /** Reads committed data (below the high watermark) for a consumer. */
     public FetchDataInfo readCommitted(long offset, int maxBytes, boolean minOneMessage) {
         requireLeader(state);
         return log.read(offset, maxBytes, highWatermark, minOneMessage);
     }
+
+    /**
+     * A follower fetch: records the follower's position (which may expand the ISR and advance the
+     * high watermark), then reads up to the log end.
+     */
+    public FetchDataInfo readForFollower(int replicaId, long fetchOffset, int maxBytes) {
+        PartitionImage current = state;
+        requireLeader(current);
+        if (!current.replicas().contains(replicaId)) {
+            throw new NotLeaderOrFollowerException("Broker " + replicaId + " is not a replica of " + topicPartition);
+        }
+        synchronized (this) {
+            FollowerState follower = followers.computeIfAbsent(replicaId, r -> new FollowerState(time.milliseconds()));
+            follower.onFetch(fetchOffset, log.logEndOffset(), time.milliseconds());
+            maybeExpandIsr(replicaId, follower);
+            maybeAdvanceHighWatermark();
+        }
+        return log.read(fetchOffset, maxBytes, Long.MAX_VALUE, true);
+    }
+
+    // ---- leader: ISR --------------------------------------------------------------------------
+
+    private void maybeExpandIsr(int replicaId, FollowerState follower) {
+        PartitionImage current = state;
+        if (pendingIsr != null || current.isr().contains(replicaId)) {
+            return;
+        }
+        // Caught up: it has everything committed, and at least the start of this leader's epoch.
+        if (follower.logEndOffset >= highWatermark && follower.logEndOffset >= leaderEpochStartOffset) {
+            List<Integer> expanded = new ArrayList<>(current.isr());
+            expanded.add(replicaId);
+            pendingIsr = expanded;
+            isrChanger.alterIsr(this, current.leaderEpoch(), current.partitionEpoch(), expanded);
+        }
+    }
+
+    /** Removes followers that have not caught up for {@code maxLagMs} (replica.lag.time.max.ms). */
+    synchronized void maybeShrinkIsr(long maxLagMs) {
+        PartitionImage current = state;
+        if (current.leader() != localNodeId || pendingIsr != null) {
+            return;
+        }
+        long now = time.milliseconds();
+        List<Integer> shrunk = new ArrayList<>();
+        for (int replica : current.isr()) {
+            FollowerState follower = followers.get(replica);
+            if (replica == localNodeId || follower == null || now - follower.lastCaughtUpTimeMs <= maxLagMs) {
+                shrunk.add(replica);
+            }
+        }
+        if (shrunk.size() < current.isr().size()) {
+            pendingIsr = shrunk;
+            isrChanger.alterIsr(this, current.leaderEpoch(), current.partitionEpoch(), shrunk);
+        }
+    }
+
+    /** The controller refused or lost our ISR change: allow a new attempt. */
+    synchronized void onAlterIsrFailed(List<Integer> attempted) {
+        if (attempted.equals(pendingIsr)) {
+            pendingIsr = null;
+        }
+    }
+
+    /** Replicas counted for the high watermark: the committed ISR plus any member being added. */
+    private Set<Integer> maximalIsr() {
+        Set<Integer> members = new LinkedHashSet<>(state.isr());
+        if (pendingIsr != null) {
+            members.addAll(pendingIsr);
+        }
+        return members;
+    }
+
+    /** Caller holds the lock (or is the constructor). */
+    private void maybeAdvanceHighWatermark() {
+        PartitionImage current = state;
+        if (current.leader() != localNodeId) {
+            return;
+        }
+        long candidate = log.logEndOffset();
+        for (int replica : maximalIsr()) {
+            if (replica == localNodeId) {
+                continue;
+            }
+            FollowerState follower = followers.get(replica);
+            long followerEnd = follower == null ? -1 : follower.logEndOffset;
+            candidate = Math.min(candidate, followerEnd);
+        }
+        if (candidate > highWatermark) {
+            highWatermark = candidate;
+            onHighWatermarkAdvance.run();
+        }
+    }
+
+    // ---- follower -----------------------------------------------------------------------------
+
+    /** Appends what the leader sent and takes its high watermark (capped by what we have). */
+    public void appendAsFollower(MemoryRecords records, long leaderHighWatermark) {
+        if (records.sizeInBytes() > 0) {
+            log.appendAsFollower(records);
+        }
+        long next = Math.min(leaderHighWatermark, log.logEndOffset());
+        if (next > highWatermark) {
+            highWatermark = next;
+            onHighWatermarkAdvance.run();
+        }
+    }
+
+    /** Follower truncation (divergence from the leader's history). */
+    public synchronized void truncateTo(long offset) {
+        log.truncateTo(offset);
+        if (highWatermark > log.logEndOffset()) {
+            highWatermark = log.logEndOffset();
+        }
+    }
+
+    public synchronized void restartAt(long offset) {
+        log.truncateFullyAndRestartAt(offset);
+        highWatermark = offset;
+    }
+
+    // ---- checks -------------------------------------------------------------------------------
 
     /** Checks the epoch a client believes current; -1 means the client does not know. */
     public void checkLeaderEpoch(int clientEpoch) {
@@ -122,16 +317,11 @@ public final class Partition {
         }
     }
 
-    private void maybeAdvanceHighWatermark() {
-        // Until followers replicate, only a partition whose ISR is this node alone can commit.
-        List<Integer> isr = state.isr();
-        if (isr.size() == 1 && isr.get(0) == localNodeId) {
-            highWatermark = log.logEndOffset();
-        }
-    }
-
     /** Called after DeleteRecords or truncation so the watermark never sits below the log start. */
-    void refreshHighWatermark() {
+    synchronized void refreshHighWatermark() {
+        if (highWatermark < log.logStartOffset()) {
+            highWatermark = log.logStartOffset();
+        }
         maybeAdvanceHighWatermark();
     }
 }

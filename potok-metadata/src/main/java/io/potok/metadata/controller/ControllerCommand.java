@@ -27,6 +27,13 @@ public sealed interface ControllerCommand {
     /** The broker is about to stop: move leadership away and fence it. */
     record ControlledShutdown(int id) implements ControllerCommand { }
 
+    /**
+     * AlterPartition: a partition leader changes its ISR. Refused unless {@code leaderEpoch} and
+     * {@code partitionEpoch} are the current ones (a stale leader cannot overwrite a newer state).
+     */
+    record AlterPartition(String topic, int partition, int leaderId, int leaderEpoch, int partitionEpoch,
+                          List<Integer> newIsr) implements ControllerCommand { }
+
     /** ElectLeaders: {@code unclean} picks any live replica when no in-sync replica is alive. */
     record ElectLeaders(boolean unclean, Map<String, List<Integer>> partitions) implements ControllerCommand { }
 }

@@ -64,6 +64,8 @@ public final class ControllerLogic {
             return fenceBroker(image, c.id());
         } else if (command instanceof ControllerCommand.ElectLeaders c) {
             return electLeaders(image, c);
+        } else if (command instanceof ControllerCommand.AlterPartition c) {
+            return alterPartition(image, c);
         }
         throw new IllegalArgumentException("Command " + command + " is not decided by the log");
     }
@@ -164,7 +166,8 @@ public final class ControllerLogic {
                 continue;
             }
             for (int p = current; p < e.getValue(); p++) {
-                List<Integer> replicas = replicasFor(p, rf, brokers, startIndex(t.name(), brokers.size()));
+                List<Integer> replicas = replicasFor(p, rf, brokers, startIndex(t.name(), brokers.size()),
+                        racks(image));
                 if (!command.validateOnly()) {
                     records.add(new MetadataRecord.Partition(t.id(), p, replicas, replicas, replicas.get(0), 0, 0));
                 }
@@ -287,8 +290,9 @@ public final class ControllerLogic {
             int rf = topic.replicationFactor() == -1 ? defaults.replicationFactor() : topic.replicationFactor();
             List<Integer> brokers = placementOrder(image);
             int start = startIndex(topic.name(), brokers.size());
+            Map<Integer, String> rackOf = racks(image);
             for (int p = 0; p < count; p++) {
-                List<Integer> replicas = replicasFor(p, rf, brokers, start);
+                List<Integer> replicas = replicasFor(p, rf, brokers, start, rackOf);
                 partitions.add(new PartitionImage(p, replicas, replicas, replicas.get(0), 0, 0));
             }
         }
@@ -300,16 +304,46 @@ public final class ControllerLogic {
     }
 
     /**
-     * Partition p's replicas are consecutive entries of the placement order starting at start+p, so
-     * leaders spread evenly; with racks, the order alternates racks, so consecutive replicas sit in
-     * different racks whenever there are enough of them (Kafka's rack-aware rule).
+     * Partition p's first replica (its preferred leader) is entry start+p of the placement order, so
+     * leaders spread evenly. Each further replica is the next entry after it on a rack the partition
+     * does not use yet, or, once every rack is used (or without racks), simply the next unused entry.
+     * So a partition's replicas sit on different racks whenever there are enough racks, even when
+     * racks hold different numbers of brokers (Kafka's rack-aware rule); without racks the replicas
+     * are consecutive entries of the order.
      */
-    static List<Integer> replicasFor(int partition, int rf, List<Integer> order, int start) {
+    static List<Integer> replicasFor(int partition, int rf, List<Integer> order, int start,
+                                     Map<Integer, String> rackOf) {
+        int n = order.size();
+        int first = (start + partition) % n;
         List<Integer> replicas = new ArrayList<>(rf);
-        for (int r = 0; r < rf; r++) {
-            replicas.add(order.get((start + partition + r) % order.size()));
+        Set<String> racksUsed = new HashSet<>();
+        replicas.add(order.get(first));
+        racksUsed.add(rackOf.getOrDefault(order.get(first), ""));
+        while (replicas.size() < rf) {
+            int pick = -1;
+            for (int k = 1; k < n && pick == -1; k++) {
+                int candidate = order.get((first + k) % n);
+                if (!replicas.contains(candidate) && !racksUsed.contains(rackOf.getOrDefault(candidate, ""))) {
+                    pick = candidate;
+                }
+            }
+            for (int k = 1; k < n && pick == -1; k++) {
+                int candidate = order.get((first + k) % n);
+                if (!replicas.contains(candidate)) {
+                    pick = candidate;
+                }
+            }
+            replicas.add(pick);
+            racksUsed.add(rackOf.getOrDefault(pick, ""));
         }
         return replicas;
+    }
+
+    /** Broker id → rack ("" without one). */
+    static Map<Integer, String> racks(MetadataImage image) {
+        Map<Integer, String> rackOf = new HashMap<>();
+        image.brokers().values().forEach(b -> rackOf.put(b.id(), b.rack().orElse("")));
+        return rackOf;
     }
 
     /** Unfenced brokers, ordered so that racks alternate: r1-b1, r2-b2, r3-b3, r1-b4, ... */
@@ -519,6 +553,40 @@ public final class ControllerLogic {
             }
         }
         return new Decision(records, new ControllerResult.Elections(results));
+    }
+
+    private Decision alterPartition(MetadataImage image, ControllerCommand.AlterPartition c) {
+        Optional<TopicImage> topic = image.topic(c.topic());
+        if (topic.isEmpty() || c.partition() < 0 || c.partition() >= topic.get().partitions().size()) {
+            return error(new ApiError(Errors.UNKNOWN_TOPIC_OR_PARTITION, "Unknown partition " + c.topic() + "-"
+                    + c.partition()));
+        }
+        PartitionImage p = topic.get().partitions().get(c.partition());
+        if (c.leaderId() != p.leader() || c.leaderEpoch() != p.leaderEpoch()) {
+            return error(new ApiError(Errors.FENCED_LEADER_EPOCH, "Leader " + c.leaderId() + " with epoch "
+                    + c.leaderEpoch() + " is not the current leader " + p.leader() + " (epoch " + p.leaderEpoch() + ")"));
+        }
+        if (c.partitionEpoch() != p.partitionEpoch()) {
+            return error(new ApiError(Errors.INVALID_UPDATE_VERSION, "Partition epoch " + c.partitionEpoch()
+                    + " is not the current " + p.partitionEpoch()));
+        }
+        Set<Integer> alive = aliveBrokers(image);
+        for (int replica : c.newIsr()) {
+            if (!p.replicas().contains(replica)) {
+                return error(new ApiError(Errors.INVALID_REQUEST, "Replica " + replica + " is not assigned to "
+                        + c.topic() + "-" + c.partition()));
+            }
+            if (!p.isr().contains(replica) && !alive.contains(replica)) {
+                return error(new ApiError(Errors.INELIGIBLE_REPLICA, "Replica " + replica
+                        + " is fenced and cannot join the ISR"));
+            }
+        }
+        if (!c.newIsr().contains(p.leader())) {
+            return error(new ApiError(Errors.INVALID_REQUEST, "The ISR must contain the leader"));
+        }
+        PartitionImage next = new PartitionImage(p.partition(), p.replicas(), c.newIsr(), p.leader(), p.leaderEpoch(),
+                p.partitionEpoch() + 1);
+        return new Decision(List.of(partitionRecord(topic.get().id(), next)), new ControllerResult.Error(ApiError.NONE));
     }
 
     private boolean uncleanAllowed(TopicImage topic) {

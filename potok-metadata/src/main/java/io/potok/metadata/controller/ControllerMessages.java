@@ -3,6 +3,7 @@ package io.potok.metadata.controller;
 import io.potok.metadata.image.PartitionImage;
 import io.potok.metadata.image.TopicImage;
 import io.potok.metadata.record.MetadataRecord.ResourceKind;
+import io.potok.metadata.record.MetadataRecordSerde;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -34,6 +35,7 @@ public final class ControllerMessages {
     private static final byte BROKER_HEARTBEAT = 7;
     private static final byte CONTROLLED_SHUTDOWN = 8;
     private static final byte ELECT_LEADERS = 9;
+    private static final byte ALTER_PARTITION = 10;
 
     private static final byte RESULT_TOPICS = 1;
     private static final byte RESULT_ERROR = 2;
@@ -100,6 +102,14 @@ public final class ControllerMessages {
             } else if (command instanceof ControllerCommand.ControlledShutdown c) {
                 out.writeByte(CONTROLLED_SHUTDOWN);
                 out.writeInt(c.id());
+            } else if (command instanceof ControllerCommand.AlterPartition c) {
+                out.writeByte(ALTER_PARTITION);
+                writeString(out, c.topic());
+                out.writeInt(c.partition());
+                out.writeInt(c.leaderId());
+                out.writeInt(c.leaderEpoch());
+                out.writeInt(c.partitionEpoch());
+                writeInts(out, c.newIsr());
             } else if (command instanceof ControllerCommand.ElectLeaders c) {
                 out.writeByte(ELECT_LEADERS);
                 out.writeBoolean(c.unclean());
@@ -150,7 +160,7 @@ public final class ControllerMessages {
                 return new ControllerCommand.CreatePartitions(totals, validateOnly);
             }
             case ALTER_CONFIGS: {
-                ResourceKind kind = ResourceKind.values()[in.readByte()];
+                ResourceKind kind = MetadataRecordSerde.readResourceKind(in);
                 String resource = readString(in);
                 boolean replaceAll = in.readBoolean();
                 boolean validateOnly = in.readBoolean();
@@ -169,6 +179,9 @@ public final class ControllerMessages {
                 return new ControllerCommand.BrokerHeartbeat(in.readInt());
             case CONTROLLED_SHUTDOWN:
                 return new ControllerCommand.ControlledShutdown(in.readInt());
+            case ALTER_PARTITION:
+                return new ControllerCommand.AlterPartition(readString(in), in.readInt(), in.readInt(), in.readInt(),
+                        in.readInt(), readInts(in));
             case ELECT_LEADERS: {
                 boolean unclean = in.readBoolean();
                 Map<String, List<Integer>> partitions = null;

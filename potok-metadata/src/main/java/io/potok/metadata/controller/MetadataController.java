@@ -127,6 +127,17 @@ public final class MetadataController implements AutoCloseable {
         });
     }
 
+    /** AlterPartition: completes with the controller's verdict once the change (if any) is in this node's image. */
+    public CompletableFuture<ApiError> alterPartition(String topic, int partition, int leaderId, int leaderEpoch,
+                                                     int partitionEpoch, List<Integer> newIsr) {
+        return submit(new ControllerCommand.AlterPartition(topic, partition, leaderId, leaderEpoch, partitionEpoch,
+                newIsr)).thenApply(r -> ((ControllerResult.Error) r).error());
+    }
+
+    public int nodeId() {
+        return config.nodeId();
+    }
+
     /** ElectLeaders; {@code partitions} null means every partition. */
     public CompletableFuture<Map<String, Map<Integer, ApiError>>> electLeaders(boolean unclean,
                                                                            Map<String, List<Integer>> partitions) {

@@ -111,13 +111,22 @@ public final class MetadataRecordSerde {
             case CREATE_TOPIC -> new CreateTopic(readString(in), readUuid(in));
             case PARTITION -> new Partition(readUuid(in), in.readInt(), readInts(in), readInts(in), in.readInt(),
                     in.readInt(), in.readInt());
-            case CONFIG -> new Config(ResourceKind.values()[in.readByte()], readString(in), readString(in), readOptional(in));
+            case CONFIG -> new Config(readResourceKind(in), readString(in), readString(in), readOptional(in));
             case REMOVE_TOPIC -> new RemoveTopic(readUuid(in));
             case PRODUCER_IDS -> new ProducerIds(in.readLong());
             case FENCE_BROKER -> new MetadataRecord.FenceBroker(in.readInt());
             case UNFENCE_BROKER -> new MetadataRecord.UnfenceBroker(in.readInt());
             default -> throw new IOException("Unknown metadata record type " + type);
         };
+    }
+
+    /** A resource kind by ordinal; an unknown one is corruption, not a programming error. */
+    public static ResourceKind readResourceKind(DataInputStream in) throws IOException {
+        int ordinal = in.readByte();
+        if (ordinal < 0 || ordinal >= ResourceKind.values().length) {
+            throw new IOException("Corrupt metadata: unknown resource kind " + ordinal);
+        }
+        return ResourceKind.values()[ordinal];
     }
 
     /** Strings as length + UTF-8 bytes: writeUTF would cap values at 64 KiB. */

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.potok.metadata.record.MetadataRecord.Config;
 import io.potok.metadata.record.MetadataRecord.CreateTopic;
+import io.potok.metadata.record.MetadataRecord.FenceBroker;
 import io.potok.metadata.record.MetadataRecord.Partition;
 import io.potok.metadata.record.MetadataRecord.ProducerIds;
 import io.potok.metadata.record.MetadataRecord.RegisterBroker;
 import io.potok.metadata.record.MetadataRecord.RemoveTopic;
 import io.potok.metadata.record.MetadataRecord.ResourceKind;
+import io.potok.metadata.record.MetadataRecord.UnfenceBroker;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,6 +62,9 @@ class MetadataRecordSerdeTest {
         return ints;
     }
 
+    /** How many record types {@link #randomRecord} knows. */
+    private static final int TYPES = 8;
+
     private static MetadataRecord randomRecord(Random r, int type) {
         return switch (type) {
             case 0 -> new RegisterBroker(r.nextInt(), randomString(r, 30), r.nextInt(65536), randomOptional(r));
@@ -70,6 +75,8 @@ class MetadataRecordSerdeTest {
                     randomString(r, 20), randomOptional(r));
             case 4 -> new RemoveTopic(randomUuid(r));
             case 5 -> new ProducerIds(r.nextLong());
+            case 6 -> new FenceBroker(r.nextInt());
+            case 7 -> new UnfenceBroker(r.nextInt());
             default -> throw new IllegalArgumentException();
         };
     }
@@ -78,7 +85,7 @@ class MetadataRecordSerdeTest {
     void everyRecordTypeRoundTripsAlone() throws IOException {
         Random r = new Random(1);
         Set<Class<?>> seen = new java.util.HashSet<>();
-        for (int type = 0; type < 6; type++) {
+        for (int type = 0; type < TYPES; type++) {
             for (int i = 0; i < 50; i++) {
                 MetadataRecord record = randomRecord(r, type);
                 seen.add(record.getClass());
@@ -97,7 +104,7 @@ class MetadataRecordSerdeTest {
             List<MetadataRecord> batch = new ArrayList<>();
             int n = r.nextInt(20);
             for (int i = 0; i < n; i++) {
-                batch.add(randomRecord(r, r.nextInt(6)));
+                batch.add(randomRecord(r, r.nextInt(TYPES)));
             }
             assertThat(roundTrip(batch)).as("iteration %d", iteration).isEqualTo(batch);
         }
@@ -118,7 +125,11 @@ class MetadataRecordSerdeTest {
                 new Config(ResourceKind.BROKER, "", "log.retention.ms", Optional.empty()),
                 new Config(ResourceKind.TOPIC, "t", "cleanup.policy", Optional.of("compact,delete")),
                 new ProducerIds(Long.MAX_VALUE),
-                new ProducerIds(Long.MIN_VALUE));
+                new ProducerIds(Long.MIN_VALUE),
+                new FenceBroker(Integer.MIN_VALUE),
+                new FenceBroker(0),
+                new UnfenceBroker(Integer.MAX_VALUE),
+                new UnfenceBroker(-1));
         assertThat(roundTrip(batch)).isEqualTo(batch);
     }
 
@@ -165,6 +176,28 @@ class MetadataRecordSerdeTest {
         byte[] negativeCount = good.clone();
         negativeCount[0] = (byte) 0xff;
         assertThatThrownBy(() -> MetadataRecordSerde.deserialize(negativeCount)).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void fenceAndUnfenceKeepTheirOrderInABatch() throws IOException {
+        // A broker fenced and unfenced in one batch ends unfenced only if the order survives.
+        List<MetadataRecord> batch = List.of(new RegisterBroker(1, "h", 1, Optional.empty()), new FenceBroker(1),
+                new UnfenceBroker(1), new FenceBroker(1), new UnfenceBroker(2));
+        assertThat(roundTrip(batch)).containsExactlyElementsOf(batch);
+        // Fence and unfence of one id are different records on the wire.
+        assertThat(MetadataRecordSerde.serialize(List.of(new FenceBroker(1))))
+                .isNotEqualTo(MetadataRecordSerde.serialize(List.of(new UnfenceBroker(1))));
+    }
+
+    @Test
+    void unknownResourceKindIsRejectedWithIOException() {
+        byte[] bytes = MetadataRecordSerde.serialize(List.of(new Config(ResourceKind.TOPIC, "t", "k", Optional.empty())));
+        // count(4) type(1) then the kind's ordinal.
+        bytes[5] = 7;
+        assertThatThrownBy(() -> MetadataRecordSerde.deserialize(bytes))
+                .isInstanceOf(IOException.class).hasMessageContaining("resource kind");
+        bytes[5] = -1;
+        assertThatThrownBy(() -> MetadataRecordSerde.deserialize(bytes)).isInstanceOf(IOException.class);
     }
 
     @ParameterizedTest

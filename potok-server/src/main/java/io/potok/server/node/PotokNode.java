@@ -13,6 +13,7 @@ import io.potok.broker.api.InitProducerIdHandler;
 import io.potok.broker.api.KafkaApis;
 import io.potok.broker.api.ListOffsetsHandler;
 import io.potok.broker.api.MetadataHandler;
+import io.potok.broker.api.OffsetsForLeaderEpochHandler;
 import io.potok.broker.api.ProduceHandler;
 import io.potok.broker.config.BrokerConfig;
 import io.potok.broker.config.ConfigDescriber;
@@ -119,7 +120,12 @@ public final class PotokNode implements AutoCloseable {
         });
         DelayedOperationPurgatory fetchPurgatory = new DelayedOperationPurgatory("fetch", requestPool);
         toClose.add(fetchPurgatory);
+        DelayedOperationPurgatory producePurgatory = new DelayedOperationPurgatory("produce", requestPool);
+        toClose.add(producePurgatory);
         replicaManager.addAppendListener(fetchPurgatory::checkAndComplete);
+        replicaManager.addAppendListener(producePurgatory::checkAndComplete);
+        replicaManager.start(controller);
+        toClose.add(replicaManager);
         controller.addListener(replicaManager);
         GroupConfig groupConfig = GroupConfig.from(config);
         GroupCoordinator groupCoordinator = GroupCoordinator.create(config.nodeId(), groupConfig, replicaManager,
@@ -132,7 +138,8 @@ public final class PotokNode implements AutoCloseable {
         List<ApiHandler<?>> handlers = new ArrayList<>();
         handlers.add(new ApiVersionsHandler(() -> handlers));
         handlers.add(new MetadataHandler(controller, config));
-        handlers.add(new ProduceHandler(lookup, replicaManager));
+        handlers.add(new ProduceHandler(lookup, replicaManager, producePurgatory));
+        handlers.add(new OffsetsForLeaderEpochHandler(lookup));
         handlers.add(new FetchHandler(lookup, fetchPurgatory, config.intValue("fetch.max.bytes")));
         handlers.add(new ListOffsetsHandler(lookup));
         handlers.add(new CreateTopicsHandler(controller, describer));

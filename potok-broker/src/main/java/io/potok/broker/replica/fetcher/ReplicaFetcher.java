@@ -1,0 +1,275 @@
+package io.potok.broker.replica.fetcher;
+
+import io.potok.broker.replica.Partition;
+import io.potok.storage.epoch.EpochEndOffset;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderPartition;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData.OffsetForLeaderTopic;
+import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.requests.FetchRequest;
+import org.apache.kafka.common.requests.FetchResponse;
+import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
+import org.apache.kafka.common.requests.OffsetsForLeaderEpochResponse;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies every partition this broker follows from one leader broker: a thread with one connection
+ * that alternates "find the divergence point" (OffsetsForLeaderEpoch, KIP-101/279) for partitions
+ * that just started following, and batched Fetch requests carrying this broker's replica id.
+ *
+ * <p>Thread-safety: {@link #targets} is concurrent; partitions are added and removed by the replica
+ * manager while the fetcher thread works. Everything else belongs to the fetcher thread.
+ */
+final class ReplicaFetcher implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(ReplicaFetcher.class);
+    private static final short FETCH_VERSION = 12;
+    private static final short OFFSET_FOR_LEADER_EPOCH_VERSION = 4;
+
+    private final int localNodeId;
+    private final int leaderId;
+    private final Supplier<InetEndpoint> leaderEndpoint;
+    private final ReplicaFetcherConfig config;
+    private final Time time;
+    private final Map<TopicPartition, FetchTarget> targets = new ConcurrentHashMap<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private BrokerChannel channel;
+
+    /** Where the leader listens; empty host means unknown (the broker is not registered). */
+    record InetEndpoint(String host, int port) {
+    }
+
+    ReplicaFetcher(int localNodeId, int leaderId, Supplier<InetEndpoint> leaderEndpoint, ReplicaFetcherConfig config,
+                   Time time) {
+        this.localNodeId = localNodeId;
+        this.leaderId = leaderId;
+        this.leaderEndpoint = leaderEndpoint;
+        this.config = config;
+        this.time = time;
+        this.thread = new Thread(this, "potok-replica-fetcher-" + localNodeId + "-from-" + leaderId);
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    void add(Partition partition, int leaderEpoch) {
+        FetchTarget existing = targets.get(partition.topicPartition());
+        if (existing == null || existing.leaderEpoch != leaderEpoch || existing.partition != partition) {
+            targets.put(partition.topicPartition(), new FetchTarget(partition, leaderEpoch));
+        }
+    }
+
+    void remove(TopicPartition tp) {
+        targets.remove(tp);
+    }
+
+    boolean isEmpty() {
+        return targets.isEmpty();
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            try {
+                if (targets.isEmpty()) {
+                    sleep(100);
+                    continue;
+                }
+                ensureConnected();
+                truncateDiverged();
+                fetchOnce();
+            } catch (IOException e) {
+                if (running) {
+                    log.info("Replication from broker {} failed ({}); retrying in {} ms", leaderId, e.toString(),
+                            config.backoffMs());
+                }
+                closeChannel();
+                sleep(config.backoffMs());
+            } catch (RuntimeException e) {
+                log.error("Unexpected error replicating from broker {}", leaderId, e);
+                closeChannel();
+                sleep(config.backoffMs());
+            }
+        }
+        closeChannel();
+    }
+
+    private void ensureConnected() throws IOException {
+        if (channel != null) {
+            return;
+        }
+        InetEndpoint endpoint = leaderEndpoint.get();
+        if (endpoint == null) {
+            throw new IOException("broker " + leaderId + " has no known endpoint");
+        }
+        channel = BrokerChannel.connect(endpoint.host(), endpoint.port(), config.socketTimeoutMs(),
+                config.socketTimeoutMs(), "potok-replica-fetcher-" + localNodeId);
+    }
+
+    /** KIP-279: ask where our latest epoch ends on the leader and cut our log there. */
+    private void truncateDiverged() throws IOException {
+        List<FetchTarget> truncating = new ArrayList<>();
+        for (FetchTarget target : targets.values()) {
+            if (target.state == FetchTarget.State.TRUNCATING) {
+                truncating.add(target);
+            }
+        }
+        if (truncating.isEmpty()) {
+            return;
+        }
+        Map<String, OffsetForLeaderTopic> topics = new LinkedHashMap<>();
+        for (FetchTarget target : truncating) {
+            TopicPartition tp = target.partition.topicPartition();
+            topics.computeIfAbsent(tp.topic(), t -> new OffsetForLeaderTopic().setTopic(t)).partitions()
+                    .add(new OffsetForLeaderPartition().setPartition(tp.partition())
+                            .setCurrentLeaderEpoch(target.leaderEpoch)
+                            .setLeaderEpoch(target.partition.log().latestEpoch()));
+        }
+        OffsetForLeaderEpochRequestData data = new OffsetForLeaderEpochRequestData().setReplicaId(localNodeId);
+        topics.values().forEach(data.topics()::add);
+        OffsetsForLeaderEpochResponse response = (OffsetsForLeaderEpochResponse) channel.send(
+                new OffsetsForLeaderEpochRequest(data, OFFSET_FOR_LEADER_EPOCH_VERSION));
+        for (OffsetForLeaderEpochResponseData.OffsetForLeaderTopicResult topic : response.data().topics()) {
+            for (OffsetForLeaderEpochResponseData.EpochEndOffset result : topic.partitions()) {
+                FetchTarget target = targets.get(new TopicPartition(topic.topic(), result.partition()));
+                if (target == null || !truncating.contains(target)) {
+                    continue;
+                }
+                Errors error = Errors.forCode(result.errorCode());
+                if (error != Errors.NONE) {
+                    target.delayedUntilMs = time.milliseconds() + config.backoffMs();
+                    continue;
+                }
+                truncate(target, result.leaderEpoch(), result.endOffset());
+                target.state = FetchTarget.State.FETCHING;
+            }
+        }
+    }
+
+    private void truncate(FetchTarget target, int leaderEpoch, long leaderEndOffset) {
+        Partition partition = target.partition;
+        long localEnd = partition.logEndOffset();
+        long truncateTo;
+        int localEpoch = partition.log().latestEpoch();
+        if (leaderEpoch < 0 || leaderEndOffset < 0) {
+            // The leader knows nothing of our epochs: keep only what was committed.
+            truncateTo = Math.min(partition.highWatermark(), localEnd);
+        } else if (leaderEpoch == localEpoch) {
+            truncateTo = Math.min(leaderEndOffset, localEnd);
+        } else {
+            EpochEndOffset local = partition.log().endOffsetForEpoch(leaderEpoch);
+            long localEndOfThatEpoch = local.endOffset() < 0 ? partition.highWatermark() : local.endOffset();
+            truncateTo = Math.min(Math.min(leaderEndOffset, localEndOfThatEpoch), localEnd);
+        }
+        if (truncateTo < localEnd) {
+            log.info("{}: truncating from {} to {} to match leader {} (epoch {} ends at {})",
+                    partition.topicPartition(), localEnd, truncateTo, leaderId, leaderEpoch, leaderEndOffset);
+            partition.truncateTo(truncateTo);
+        }
+    }
+
+    private void fetchOnce() throws IOException {
+        long now = time.milliseconds();
+        Map<TopicPartition, FetchTarget> fetching = new LinkedHashMap<>();
+        Map<String, FetchRequestData.FetchTopic> topics = new LinkedHashMap<>();
+        for (FetchTarget target : targets.values()) {
+            if (target.state != FetchTarget.State.FETCHING || target.delayedUntilMs > now) {
+                continue;
+            }
+            TopicPartition tp = target.partition.topicPartition();
+            fetching.put(tp, target);
+            topics.computeIfAbsent(tp.topic(), t -> new FetchRequestData.FetchTopic().setTopic(t)).partitions()
+                    .add(new FetchRequestData.FetchPartition().setPartition(tp.partition())
+                            .setCurrentLeaderEpoch(target.leaderEpoch)
+                            .setFetchOffset(target.partition.logEndOffset())
+                            .setLogStartOffset(target.partition.logStartOffset())
+                            .setPartitionMaxBytes(config.fetchMaxBytesPerPartition()));
+        }
+        if (fetching.isEmpty()) {
+            sleep(Math.min(config.backoffMs(), 100));
+            return;
+        }
+        FetchRequestData data = new FetchRequestData().setReplicaId(localNodeId)
+                .setMaxWaitMs(config.fetchMaxWaitMs()).setMinBytes(1).setMaxBytes(config.fetchMaxBytes())
+                .setIsolationLevel((byte) 0).setSessionId(0).setSessionEpoch(-1);
+        topics.values().forEach(data.topics()::add);
+        FetchResponse response = (FetchResponse) channel.send(new FetchRequest(data, FETCH_VERSION));
+        if (response.error() != Errors.NONE) {
+            throw new IOException("fetch from broker " + leaderId + " failed: " + response.error());
+        }
+        for (FetchResponseData.FetchableTopicResponse topic : response.data().responses()) {
+            for (FetchResponseData.PartitionData pd : topic.partitions()) {
+                TopicPartition tp = new TopicPartition(topic.topic(), pd.partitionIndex());
+                FetchTarget target = fetching.get(tp);
+                if (target == null || targets.get(tp) != target) {
+                    continue; // removed or re-targeted while we fetched
+                }
+                handle(target, pd);
+            }
+        }
+    }
+
+    private void handle(FetchTarget target, FetchResponseData.PartitionData pd) {
+        Errors error = Errors.forCode(pd.errorCode());
+        Partition partition = target.partition;
+        switch (error) {
+            case NONE -> {
+                MemoryRecords records = (MemoryRecords) pd.records();
+                partition.appendAsFollower(records == null ? MemoryRecords.EMPTY : records, pd.highWatermark());
+            }
+            case OFFSET_OUT_OF_RANGE -> {
+                if (partition.logEndOffset() < pd.logStartOffset()) {
+                    log.info("{}: behind the leader's log start {}; restarting the local log there",
+                            partition.topicPartition(), pd.logStartOffset());
+                    partition.restartAt(pd.logStartOffset());
+                } else {
+                    target.state = FetchTarget.State.TRUNCATING;
+                }
+            }
+            default -> target.delayedUntilMs = time.milliseconds() + config.backoffMs();
+        }
+    }
+
+    private void closeChannel() {
+        if (channel != null) {
+            channel.close();
+            channel = null;
+        }
+    }
+
+    private void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    void shutdown() {
+        running = false;
+        thread.interrupt();
+        closeChannel();
+        try {
+            thread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
