@@ -84,20 +84,28 @@ public final class PotokNode implements AutoCloseable,
     private final String name;
     private final Map<String, String> overrides;
     private final Path logFile;
+    /** Client port chosen by the builder (0 = a free port picked at first start). */
+    private final int fixedPort;
+    /** Port of a {@code CONTROLLER://127.0.0.1:P} listener added to {@code listeners}, 0 = none. */
+    private final int controllerPort;
 
     private Path dataDir;
     private int port = -1;
     private Process process;
+    /** The running process's PID, readable without the lock (-1 when none). */
+    private volatile long processId = -1;
     private Thread pump;
     private final Deque<String> tail = new ArrayDeque<>();
     private int starts;
     private boolean startedByBeforeAll;
     private boolean startedByBeforeEach;
 
-    private PotokNode(String name, Map<String, String> overrides) {
+    private PotokNode(String name, Map<String, String> overrides, int fixedPort, int controllerPort) {
         int uses = NAMES.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet();
         this.name = uses == 1 ? name : name + "-" + uses;
         this.overrides = new LinkedHashMap<>(overrides);
+        this.fixedPort = fixedPort;
+        this.controllerPort = controllerPort;
         this.logFile = logDir().resolve(this.name + ".log");
     }
 
@@ -109,6 +117,8 @@ public final class PotokNode implements AutoCloseable,
     public static final class Builder {
         private final String name;
         private final Map<String, String> overrides = new LinkedHashMap<>();
+        private int port;
+        private int controllerPort;
 
         private Builder(String name) {
             this.name = name;
@@ -122,9 +132,21 @@ public final class PotokNode implements AutoCloseable,
             return this;
         }
 
+        /** Listens for clients on this port of 127.0.0.1 (e.g. from {@link #freePort()}) instead of a free one. */
+        public Builder port(int clientPort) {
+            this.port = clientPort;
+            return this;
+        }
+
+        /** Adds {@code CONTROLLER://127.0.0.1:P} to {@code listeners} (where the quorum member binds). */
+        public Builder controllerPort(int port) {
+            this.controllerPort = port;
+            return this;
+        }
+
         /** An unstarted node (for {@code @RegisterExtension}). */
         public PotokNode build() {
-            return new PotokNode(name, overrides);
+            return new PotokNode(name, overrides, port, controllerPort);
         }
 
         /** A started node (for try-with-resources). */
@@ -159,10 +181,10 @@ public final class PotokNode implements AutoCloseable,
             }
         }
         // A fresh node retries on another port if the one it picked got taken meanwhile.
-        int attempts = fresh ? 3 : 1;
+        int attempts = fresh && fixedPort == 0 ? 3 : 1;
         for (int attempt = 1; ; attempt++) {
             if (fresh) {
-                port = freePort();
+                port = fixedPort > 0 ? fixedPort : freePort();
             }
             try {
                 launch();
@@ -250,6 +272,14 @@ public final class PotokNode implements AutoCloseable,
         return process.pid();
     }
 
+    /**
+     * The PID of the node's process while one was launched and not reaped, else -1. Unlike {@link #pid()}
+     * it never waits for a start or stop in progress.
+     */
+    public long processId() {
+        return processId;
+    }
+
     /** The most recent lines the process printed, for assertion messages. */
     public String recentOutput() {
         synchronized (tail) {
@@ -311,7 +341,8 @@ public final class PotokNode implements AutoCloseable,
         command.add(launcher(home).toString());
         command.add("start");
         command.add("--set");
-        command.add("listeners=PLAINTEXT://127.0.0.1:" + port);
+        command.add("listeners=PLAINTEXT://127.0.0.1:" + port
+                + (controllerPort > 0 ? ",CONTROLLER://127.0.0.1:" + controllerPort : ""));
         command.add("--set");
         command.add("log.dirs=" + dataDir.resolve("data"));
         for (Map.Entry<String, String> e : overrides.entrySet()) {
@@ -351,6 +382,7 @@ public final class PotokNode implements AutoCloseable,
             throw new NodeStartException("cannot launch " + command + ": " + e, e);
         }
         process = p;
+        processId = p.pid();
         LIVE.add(this);
         synchronized (tail) {
             tail.clear();
@@ -468,6 +500,7 @@ public final class PotokNode implements AutoCloseable,
         }
         LIVE.remove(this);
         process = null;
+        processId = -1;
         pump = null;
     }
 
@@ -499,7 +532,8 @@ public final class PotokNode implements AutoCloseable,
         return new java.io.File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
     }
 
-    static int freePort() {
+    /** A free port of 127.0.0.1 not handed out before in this JVM. */
+    public static int freePort() {
         for (int i = 0; i < 50; i++) {
             try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
                 s.setReuseAddress(true);

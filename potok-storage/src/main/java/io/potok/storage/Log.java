@@ -156,6 +156,11 @@ public final class Log {
         return producerState.lastEntry(producerId);
     }
 
+    /** Every idempotent producer this log knows, as of now (DescribeProducers). */
+    public List<ProducerStateEntry> activeProducers() {
+        return producerState.entries();
+    }
+
     // ------------------------------------------------------------------------------------------------ appends
 
     /**
@@ -368,14 +373,73 @@ public final class Log {
                     entry = segments.higherEntry(segment.baseOffset());
                 }
                 return new FetchDataInfo(startOffset, MemoryRecords.EMPTY);
-            } catch (IOException e) {
+            } catch (IOException | IllegalStateException e) {
+                // IllegalStateException: the segment's index was closed by a concurrent deletion.
                 if (segment != null && !isCurrent(segment) && attempt < MAX_READ_ATTEMPTS) {
                     // The segment was deleted or replaced by the cleaner while we read it: look again.
                     LOG.debug("{}: retrying read of offset {} after segment {} went away", topicPartition, startOffset,
                         segment.baseOffset(), e);
                     continue;
                 }
-                throw readFailure("Error while reading offset " + startOffset + " of " + topicPartition, e);
+                if (e instanceof IllegalStateException closedIndex) {
+                    throw closedIndex;
+                }
+                throw readFailure("Error while reading offset " + startOffset + " of " + topicPartition, (IOException) e);
+            }
+        }
+    }
+
+    /**
+     * Same batches as {@link #read}, returned as a {@link FileSlice} of one segment file rather than copied into the
+     * heap: the fetch path sends it with {@code sendfile}. A read never spans two segments (nor does {@link #read}).
+     *
+     * @throws OffsetOutOfRangeException if {@code startOffset} is below the log start offset or beyond the end
+     */
+    public FileSlice readSlice(long startOffset, int maxBytes, long maxOffsetExclusive, boolean minOneMessage) {
+        for (int attempt = 1; ; attempt++) {
+            checkUsable();
+            EndOffset end = endOffset;
+            long startBoundary = logStartOffset;
+            if (startOffset == end.offset()) {
+                return FileSlice.EMPTY;
+            }
+            if (startOffset < startBoundary || startOffset > end.offset()) {
+                throw new OffsetOutOfRangeException("Received request for offset " + startOffset + " for partition "
+                    + topicPartition + ", but we only have log segments in the range " + startBoundary + " to "
+                    + end.offset() + ".");
+            }
+            long upperBound = Math.min(maxOffsetExclusive, end.offset());
+            if (startOffset >= upperBound) {
+                return FileSlice.EMPTY;
+            }
+            Map.Entry<Long, LogSegment> entry = segments.floorEntry(startOffset);
+            LogSegment segment = null;
+            try {
+                while (entry != null && entry.getKey() <= end.segmentBaseOffset()) {
+                    segment = entry.getValue();
+                    boolean active = segment.baseOffset() == end.segmentBaseOffset();
+                    long maxPosition = active ? end.position() : segment.size();
+                    Long next = active ? null : segments.higherKey(segment.baseOffset());
+                    long segmentEndOffset = active ? end.offset() : next == null ? Long.MAX_VALUE : next;
+                    FileSlice slice = segment.readSlice(startOffset, maxBytes, maxPosition, segmentEndOffset,
+                        upperBound, minOneMessage);
+                    if (slice != null) {
+                        return slice;
+                    }
+                    entry = segments.higherEntry(segment.baseOffset());
+                }
+                return FileSlice.EMPTY;
+            } catch (IOException | IllegalStateException e) {
+                // IllegalStateException: the segment's index was closed by a concurrent deletion.
+                if (segment != null && !isCurrent(segment) && attempt < MAX_READ_ATTEMPTS) {
+                    LOG.debug("{}: retrying read of offset {} after segment {} went away", topicPartition, startOffset,
+                        segment.baseOffset(), e);
+                    continue;
+                }
+                if (e instanceof IllegalStateException closedIndex) {
+                    throw closedIndex;
+                }
+                throw readFailure("Error while reading offset " + startOffset + " of " + topicPartition, (IOException) e);
             }
         }
     }
@@ -619,6 +683,18 @@ public final class Log {
             } catch (IOException e) {
                 throw failure("Error while restarting " + topicPartition + " at " + newOffset, e);
             }
+        }
+    }
+
+    /**
+     * A new leader records that its epoch starts at the current log end offset, before it appends
+     * anything (Kafka's {@code maybeAssignEpochStartOffset}): followers that diverged then learn
+     * where the leader's history ends even if the leader has not written yet.
+     */
+    public void assignEpochStartOffset(int leaderEpoch) {
+        synchronized (lock) {
+            checkUsable();
+            epochCache.assign(leaderEpoch, endOffset.offset());
         }
     }
 

@@ -335,6 +335,62 @@ final class LogSegment implements Closeable {
         return new FetchDataInfo(startOffset, MemoryRecords.readableRecords(buffer.slice()));
     }
 
+    /**
+     * Like {@link #read} but returns the batches as a {@link FileSlice} of this segment's file instead of copying them:
+     * only batch headers near the start and the end of the range are read. {@code segmentEndOffset} is the offset after
+     * the last batch below {@code maxPosition} (or any larger value); when {@code maxOffsetExclusive} is below it, the
+     * range also stops before the first batch that reaches {@code maxOffsetExclusive}. Returns null when this segment
+     * has no batch at or after {@code startOffset}.
+     */
+    FileSlice readSlice(long startOffset, int maxBytes, long maxPosition, long segmentEndOffset,
+                        long maxOffsetExclusive, boolean minOneMessage) throws IOException {
+        BatchPosition start = translateOffset(startOffset, maxPosition);
+        if (start == null) {
+            return null;
+        }
+        if (start.header().lastOffset() >= maxOffsetExclusive) {
+            return FileSlice.EMPTY;
+        }
+        long limit = maxPosition;
+        if (maxOffsetExclusive < segmentEndOffset) {
+            // The high watermark is inside this segment: stop at the batch that reaches it.
+            BatchPosition bound = translateOffset(maxOffsetExclusive, maxPosition);
+            if (bound != null) {
+                limit = bound.position();
+            }
+        }
+        long from = start.position();
+        int firstSize = start.header().sizeInBytes();
+        long end;
+        if (firstSize > maxBytes) {
+            if (!minOneMessage) {
+                return FileSlice.EMPTY;
+            }
+            end = from + firstSize;
+        } else if (from + maxBytes >= limit) {
+            end = limit;
+        } else {
+            end = lastBatchBoundary(from, from + maxBytes);
+        }
+        return new FileSlice(channel, from, (int) (end - from));
+    }
+
+    /**
+     * The largest batch boundary {@code <= target}, walking batch headers (one small positional read each) from the
+     * index entry nearest below {@code target}, or from {@code from}, a boundary, if that is later. The batch at
+     * {@code from} is known to end at or before {@code target}.
+     */
+    private long lastBatchBoundary(long from, long target) throws IOException {
+        long walkFrom = Math.max(from, offsetIndex.lookupByPosition((int) target).position());
+        FileBatchReader reader = new FileBatchReader(channel, walkFrom, target, BatchHeader.RECORD_BATCH_OVERHEAD);
+        BatchHeader header;
+        while ((header = reader.peekHeader()) != null && header.sizeInBytes() >= BatchHeader.RECORD_BATCH_OVERHEAD
+            && header.sizeInBytes() <= reader.remaining()) {
+            reader.advance(header.sizeInBytes());
+        }
+        return reader.position();
+    }
+
     /** First record at or after {@code startingOffset} whose timestamp is {@code >= timestampMs}, via the time index. */
     Optional<TimestampAndOffset> findOffsetByTimestamp(long timestampMs, long startingOffset) throws IOException {
         TimestampOffset fromTimeIndex = timeIndex.lookup(timestampMs);

@@ -54,6 +54,11 @@ final class ProducerStateManager {
         return Optional.ofNullable(producers.get(producerId));
     }
 
+    /** A snapshot of every producer's state (DescribeProducers). */
+    List<ProducerStateEntry> entries() {
+        return List.copyOf(producers.values());
+    }
+
     long mapEndOffset() {
         return mapEndOffset;
     }

@@ -24,7 +24,10 @@ import org.apache.kafka.common.requests.DescribeConfigsRequest;
 import org.apache.kafka.common.requests.DescribeConfigsResponse;
 import org.apache.kafka.common.requests.RequestHeader;
 
-/** DescribeConfigs for topics and for this broker. */
+/**
+ * DescribeConfigs for topics and for this broker: static, dynamic per-broker and dynamic
+ * cluster-default values with Kafka's sources and synonyms ({@link ConfigDescriber}).
+ */
 public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsRequest> {
     private final MetadataController controller;
     private final ConfigDescriber describer;
@@ -66,7 +69,8 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
                             .setErrorMessage("Unexpected broker id, expected " + nodeId + " or empty string, but received " + name));
                     continue;
                 }
-                entries = describer.broker();
+                // As Kafka: "" is the cluster-wide default and lists only the dynamic defaults.
+                entries = name.isEmpty() ? describer.brokerDefaults() : describer.broker();
             } else {
                 response.results().add(result.setErrorCode(Errors.INVALID_REQUEST.code())
                         .setErrorMessage("Potok does not describe " + type + " configs yet"));
@@ -80,7 +84,7 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
                 }
                 DescribeConfigsResourceResult r = new DescribeConfigsResourceResult().setName(e.name())
                         .setValue(e.value()).setReadOnly(e.readOnly()).setConfigSource(e.source().id())
-                        .setIsSensitive(false).setConfigType(configType(e));
+                        .setIsSensitive(e.sensitive()).setConfigType(configType(e));
                 if (synonyms) {
                     List<DescribeConfigsSynonym> list = new ArrayList<>();
                     e.synonyms().forEach(s -> list.add(new DescribeConfigsSynonym().setName(s.name())

@@ -5,7 +5,8 @@ import io.potok.broker.delayed.DelayedOperationPurgatory;
 import io.potok.broker.network.RequestHandler.ClientInfo;
 import io.potok.broker.replica.Partition;
 import io.potok.broker.replica.PartitionLookup;
-import io.potok.storage.FetchDataInfo;
+import io.potok.broker.network.FileSliceRecords;
+import io.potok.storage.FileSlice;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -134,15 +135,17 @@ public final class FetchHandler implements ApiHandler<org.apache.kafka.common.re
                     partition.checkLeaderEpoch(p.currentLeaderEpoch());
                     int limit = Math.max(0, Math.min(p.partitionMaxBytes(), maxBytes - bytes));
                     // Kafka's rule: the first partition with data may exceed the limits by one batch.
-                    FetchDataInfo info = follower
-                            ? partition.readForFollower(replicaId, p.fetchOffset(), limit)
-                            : partition.readCommitted(p.fetchOffset(), limit, bytes == 0);
+                    // Records go out as a slice of the segment file, sent with sendfile (see ResponseWriter).
+                    FileSlice slice = follower
+                            ? partition.readForFollowerSlice(replicaId, p.fetchOffset(), limit)
+                            : partition.readCommittedSlice(p.fetchOffset(), limit, bytes == 0);
                     long highWatermark = partition.highWatermark();
                     pd.setHighWatermark(highWatermark).setLastStableOffset(highWatermark)
                             .setLogStartOffset(partition.logStartOffset());
-                    MemoryRecords records = info.records();
-                    bytes += records.sizeInBytes();
-                    pd.setRecords(records);
+                    bytes += slice.sizeInBytes();
+                    if (!slice.isEmpty()) {
+                        pd.setRecords(new FileSliceRecords(slice));
+                    }
                 } catch (RuntimeException e) {
                     hasError = true;
                     pd.setErrorCode(ErrorMapping.toError(e).code());

@@ -18,9 +18,16 @@ import org.apache.kafka.common.requests.RequestHeader;
  */
 public final class KafkaApis implements RequestHandler {
     private final Map<ApiKeys, ApiHandler<?>> handlers = new EnumMap<>(ApiKeys.class);
+    private final RequestMetrics metrics;
 
     public KafkaApis(List<ApiHandler<?>> handlers) {
+        this(handlers, RequestMetrics.NONE);
+    }
+
+    /** @param metrics told about each answered request (count, latency, bytes) */
+    public KafkaApis(List<ApiHandler<?>> handlers, RequestMetrics metrics) {
         handlers.forEach(h -> this.handlers.put(h.apiKey(), h));
+        this.metrics = metrics;
     }
 
     public Collection<ApiHandler<?>> handlers() {
@@ -28,8 +35,34 @@ public final class KafkaApis implements RequestHandler {
     }
 
     @Override
-    @SuppressWarnings({"unchecked", "rawtypes"})
     public CompletableFuture<AbstractResponse> handle(RequestHeader header, AbstractRequest request, ClientInfo client) {
+        if (metrics == RequestMetrics.NONE) {
+            return dispatch(header, request, client);
+        }
+        long startNanos = System.nanoTime();
+        CompletableFuture<AbstractResponse> future;
+        try {
+            future = dispatch(header, request, client);
+        } catch (RuntimeException e) {
+            record(header, request, null, e, startNanos);
+            throw e;
+        }
+        // Recorded before the response is written: the future handed on completes after this runs.
+        return future.whenComplete((response, error) -> record(header, request, response, error, startNanos));
+    }
+
+    private void record(RequestHeader header, AbstractRequest request, AbstractResponse response, Throwable error,
+                        long startNanos) {
+        try {
+            metrics.record(header, request, response, error, System.nanoTime() - startNanos);
+        } catch (RuntimeException ignored) {
+            // metrics must never fail a request
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private CompletableFuture<AbstractResponse> dispatch(RequestHeader header, AbstractRequest request,
+                                                         ClientInfo client) {
         ApiHandler handler = handlers.get(header.apiKey());
         boolean apiVersionsFallback = header.apiKey() == ApiKeys.API_VERSIONS && !header.isApiVersionSupported();
         if (handler == null || (!apiVersionsFallback && (header.apiVersion() < handler.minVersion()

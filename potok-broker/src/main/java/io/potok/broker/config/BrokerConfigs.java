@@ -82,6 +82,8 @@ public final class BrokerConfigs {
             .define("min.insync.replicas", INT, "1", "[1,...]", atLeast(1), "")
             .define("unclean.leader.election.enable", BOOLEAN, "false", "")
             .define("broker.rack", STRING, null, "")
+            // Potok's own: the Prometheus /metrics HTTP port on the listener's host; 0 = no endpoint.
+            .define("metrics.port", INT, "0", "[0,...,65535]", between(0, 65535), "")
             .define("controller.quorum.voters", LIST, "", "")
             .define("controller.listener.names", LIST, "CONTROLLER", "")
             .define("controller.quorum.election.timeout.ms", INT, "1000", "[1,...]", atLeast(1), "")

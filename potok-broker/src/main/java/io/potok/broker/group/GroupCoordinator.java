@@ -291,6 +291,33 @@ public final class GroupCoordinator implements MetadataListener, AutoCloseable {
     public record ListGroupsResult(Errors error, List<ListedGroup> groups) {
     }
 
+    /**
+     * Read-only: the committed offsets of every group of the shards this node runs (loading shards
+     * are left out), by group id. Each shard is read on its own executor.
+     */
+    public CompletableFuture<Map<String, Map<TopicPartition, Long>>> committedOffsets() {
+        List<CompletableFuture<Map<String, Map<TopicPartition, Long>>>> futures = new ArrayList<>();
+        for (CoordinatorShard shard : shards.values()) {
+            if (shard.state() != CoordinatorShard.State.ACTIVE) {
+                continue;
+            }
+            futures.add(shard.call(s -> {
+                Map<String, Map<TopicPartition, Long>> groups = new HashMap<>();
+                for (String groupId : s.offsets().groupIds()) {
+                    Map<TopicPartition, Long> offsets = new HashMap<>();
+                    s.offsets().offsets(groupId).forEach((tp, o) -> offsets.put(tp, o.offset()));
+                    groups.put(groupId, offsets);
+                }
+                return CompletableFuture.completedFuture(groups);
+            }).exceptionally(e -> Map.of()));
+        }
+        return all(futures).thenApply(maps -> {
+            Map<String, Map<TopicPartition, Long>> merged = new HashMap<>();
+            maps.forEach(merged::putAll);
+            return merged;
+        });
+    }
+
     public CompletableFuture<List<DescribedGroup>> describeGroups(List<String> groupIds, short version,
                                                                   boolean includeAuthorizedOperations) {
         return perGroup(groupIds, (s, id) -> s.admin.describe(id, version, includeAuthorizedOperations),

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -28,6 +30,11 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: Netty calls this on the connection's event loop; {@link #inFlight} is touched only
  * there. Handlers complete on other threads and hop back to the event loop to write. When more than
  * {@link #MAX_IN_FLIGHT} responses are outstanding the connection stops reading (back-pressure).
+ *
+ * <p>Buffers: Produce frames stay in Netty's pooled direct memory until their request completes (no copy on the way
+ * to the log); other requests are copied to the heap. Responses are serialised into pooled direct buffers by
+ * {@link ResponseWriter}, Fetch records go out as file regions ({@code sendfile}); every response that is ready is
+ * written, then one flush, which {@code FlushConsolidationHandler} further merges across completions.
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
@@ -61,19 +68,29 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             frame.release();
             return;
         }
+        // The request keeps views into its buffer (record batches), so the bytes must outlive the frame's read.
+        // Produce frames are kept as they are (pooled, direct): the records are validated and written to the log
+        // straight from them, and the frame is released when the request is done. Everything else is small and
+        // copied to the heap, because handlers may keep parts of it for longer (group metadata, for example).
+        ByteBuf held = null;
         ByteBuffer buffer;
-        try {
-            // The request keeps views into this buffer (record batches), so it must outlive the frame.
-            buffer = ByteBuffer.allocate(frame.readableBytes());
-            frame.readBytes(buffer);
-            buffer.flip();
-        } finally {
-            frame.release();
+        if (isProduce(frame)) {
+            held = frame;
+            buffer = frame.nioBuffer();
+        } else {
+            try {
+                buffer = ByteBuffer.allocate(frame.readableBytes());
+                frame.readBytes(buffer);
+                buffer.flip();
+            } finally {
+                frame.release();
+            }
         }
         RequestHeader header;
         try {
             header = RequestHeader.parse(buffer);
         } catch (RuntimeException e) {
+            release(held);
             closeOnBadFrame(ctx, "unparseable request header (" + e.getMessage() + ")");
             return;
         }
@@ -86,6 +103,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 request = AbstractRequest.parseRequest(header.apiKey(), header.apiVersion(),
                         new ByteBufferAccessor(buffer)).request;
             } catch (RuntimeException e) {
+                release(held);
                 closeOnBadFrame(ctx, "cannot parse " + header.apiKey() + " v" + header.apiVersion() + " ("
                         + e.getMessage() + ")");
                 return;
@@ -101,19 +119,38 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         RequestHandler.ClientInfo info = new RequestHandler.ClientInfo(client.connectionId(),
                 header.clientId(), client.remote());
+        ByteBuf requestBytes = held;
         serial.execute(() -> {
+            CompletableFuture<AbstractResponse> result;
             try {
-                handler.handle(header, request, info).whenComplete((response, error) -> {
-                    if (expectsResponse) {
-                        ctx.executor().execute(() -> complete(ctx, slot, response, error));
-                    }
-                });
+                result = handler.handle(header, request, info);
             } catch (RuntimeException e) {
+                release(requestBytes);
                 if (expectsResponse) {
                     ctx.executor().execute(() -> complete(ctx, slot, null, e));
                 }
+                return;
             }
+            result.whenComplete((response, error) -> {
+                // Done with the request's records (a response never refers to them): the frame can go back.
+                release(requestBytes);
+                if (expectsResponse) {
+                    ctx.executor().execute(() -> complete(ctx, slot, response, error));
+                }
+            });
         });
+    }
+
+    /** A Produce frame whose bytes are one contiguous region, so the records can be read in place. */
+    private static boolean isProduce(ByteBuf frame) {
+        return frame.readableBytes() >= 2 && frame.getShort(frame.readerIndex()) == ApiKeys.PRODUCE.id
+                && frame.nioBufferCount() == 1;
+    }
+
+    private static void release(ByteBuf held) {
+        if (held != null) {
+            held.release();
+        }
     }
 
     private void complete(ChannelHandlerContext ctx, InFlight slot, AbstractResponse response, Throwable error) {
@@ -126,9 +163,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         boolean wrote = false;
         while (!inFlight.isEmpty() && inFlight.peek().response != null) {
             InFlight done = inFlight.poll();
-            ByteBuf out;
+            List<Object> parts;
             try {
-                out = ResponseWriter.frame(ctx.alloc(), done.header.apiKey(), responseVersion(done),
+                parts = ResponseWriter.frameParts(ctx.alloc(), done.header.apiKey(), responseVersion(done),
                         done.header.correlationId(), done.response.data());
             } catch (RuntimeException e) {
                 // The client would wait for this answer forever; closing makes it retry elsewhere.
@@ -138,7 +175,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 ctx.close();
                 return;
             }
-            ctx.write(out, ctx.voidPromise());
+            for (Object part : parts) {
+                ctx.write(part, ctx.voidPromise());
+            }
             wrote = true;
         }
         if (wrote) {

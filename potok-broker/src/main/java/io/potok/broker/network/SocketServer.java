@@ -15,6 +15,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executor;
@@ -68,6 +69,8 @@ public final class SocketServer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline()
                                 .addLast("frames", new LengthFieldBasedFrameDecoder(maxFrameBytes(), 0, 4, 0, 4, true))
+                                // Responses completing close together leave in one writev instead of one each.
+                                .addLast("flushes", new FlushConsolidationHandler(256, true))
                                 .addLast("requests", new ConnectionHandler(handler, requestPool, maxRequestBytes));
                     }
                 });

@@ -2,6 +2,7 @@ package io.potok.broker.replica;
 
 import io.potok.metadata.image.PartitionImage;
 import io.potok.storage.FetchDataInfo;
+import io.potok.storage.FileSlice;
 import io.potok.storage.Log;
 import io.potok.storage.LogAppendInfo;
 import java.util.ArrayList;
@@ -32,6 +33,7 @@ import org.apache.kafka.common.utils.Time;
  * appends itself, so produce and fetch only hold the lock for bookkeeping.
  */
 public final class Partition {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Partition.class);
     private final TopicPartition topicPartition;
     private final Uuid topicId;
     private final int localNodeId;
@@ -117,6 +119,11 @@ public final class Partition {
         }
         state = next;
         if (newLeadership) {
+            if (!previous.isr().contains(localNodeId)) {
+                LOG.warn("{}: leading at epoch {} although this replica was not in the ISR {} (unclean leader "
+                        + "election): data may be lost, records above offset {} that the old ISR acknowledged are "
+                        + "not here", topicPartition, next.leaderEpoch(), previous.isr(), log.logEndOffset());
+            }
             becomeLeader(next);
         } else if (next.leader() != localNodeId) {
             followers.clear();
@@ -142,6 +149,8 @@ public final class Partition {
         }
         pendingIsr = null;
         leaderEpochStartOffset = log.logEndOffset();
+        // Followers that diverged must learn where this epoch starts even before anything is written.
+        log.assignEpochStartOffset(next.leaderEpoch());
     }
 
     // ---- leader: produce ----------------------------------------------------------------------
@@ -175,11 +184,22 @@ public final class Partition {
         return log.read(offset, maxBytes, highWatermark, minOneMessage);
     }
 
+    /** {@link #readCommitted} as a slice of a segment file, for the zero-copy fetch path. */
+    public FileSlice readCommittedSlice(long offset, int maxBytes, boolean minOneMessage) {
+        requireLeader(state);
+        return log.readSlice(offset, maxBytes, highWatermark, minOneMessage);
+    }
+
     /**
      * A follower fetch: records the follower's position (which may expand the ISR and advance the
      * high watermark), then reads up to the log end.
      */
     public FetchDataInfo readForFollower(int replicaId, long fetchOffset, int maxBytes) {
+        recordFollowerFetch(replicaId, fetchOffset);
+        return log.read(fetchOffset, maxBytes, Long.MAX_VALUE, true);
+    }
+
+    private void recordFollowerFetch(int replicaId, long fetchOffset) {
         PartitionImage current = state;
         requireLeader(current);
         if (!current.replicas().contains(replicaId)) {
@@ -191,7 +211,12 @@ public final class Partition {
             maybeExpandIsr(replicaId, follower);
             maybeAdvanceHighWatermark();
         }
-        return log.read(fetchOffset, maxBytes, Long.MAX_VALUE, true);
+    }
+
+    /** {@link #readForFollower} as a slice of a segment file, for the zero-copy fetch path. */
+    public FileSlice readForFollowerSlice(int replicaId, long fetchOffset, int maxBytes) {
+        recordFollowerFetch(replicaId, fetchOffset);
+        return log.readSlice(fetchOffset, maxBytes, Long.MAX_VALUE, true);
     }
 
     // ---- leader: ISR --------------------------------------------------------------------------
@@ -269,8 +294,18 @@ public final class Partition {
 
     // ---- follower -----------------------------------------------------------------------------
 
-    /** Appends what the leader sent and takes its high watermark (capped by what we have). */
-    public void appendAsFollower(MemoryRecords records, long leaderHighWatermark) {
+    /**
+     * Appends what the leader of {@code leaderEpoch} answered to a fetch at {@code fetchOffset}, and takes
+     * its high watermark (capped by what we have). Returns false and changes nothing when the answer is
+     * stale: this replica follows another epoch now (a fetcher that was re-pointed may still hold an
+     * answer from the old leader), or its log no longer ends at the fetch offset (it was truncated
+     * meanwhile). Appending such an answer would keep records of a history the new leader replaced.
+     */
+    public synchronized boolean appendAsFollower(MemoryRecords records, long leaderHighWatermark, int leaderEpoch,
+                                                 long fetchOffset) {
+        if (!isFollowing(leaderEpoch) || log.logEndOffset() != fetchOffset) {
+            return false;
+        }
         if (records.sizeInBytes() > 0) {
             log.appendAsFollower(records);
         }
@@ -279,19 +314,34 @@ public final class Partition {
             highWatermark = next;
             onHighWatermarkAdvance.run();
         }
+        return true;
     }
 
-    /** Follower truncation (divergence from the leader's history). */
-    public synchronized void truncateTo(long offset) {
+    /** Follower truncation (divergence from the leader of {@code leaderEpoch}); false if that is not our leader now. */
+    public synchronized boolean truncateTo(long offset, int leaderEpoch) {
+        if (!isFollowing(leaderEpoch)) {
+            return false;
+        }
         log.truncateTo(offset);
         if (highWatermark > log.logEndOffset()) {
             highWatermark = log.logEndOffset();
         }
+        return true;
     }
 
-    public synchronized void restartAt(long offset) {
+    /** Drops the log and restarts it at the leader's log start; false if that leader is not ours now. */
+    public synchronized boolean restartAt(long offset, int leaderEpoch) {
+        if (!isFollowing(leaderEpoch)) {
+            return false;
+        }
         log.truncateFullyAndRestartAt(offset);
         highWatermark = offset;
+        return true;
+    }
+
+    private boolean isFollowing(int leaderEpoch) {
+        PartitionImage current = state;
+        return current.leader() != localNodeId && current.leaderEpoch() == leaderEpoch;
     }
 
     // ---- checks -------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Time;
@@ -52,6 +53,8 @@ public final class ReplicaManager implements MetadataListener, AutoCloseable {
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private final List<Consumer<TopicPartition>> appendListeners = new CopyOnWriteArrayList<>();
     private final Map<TopicPartition, Long> checkpointedHighWatermarks = new HashMap<>();
+    private final LongAdder isrShrinks = new LongAdder(); // ISR changes the controller accepted, for metrics
+    private final LongAdder isrExpands = new LongAdder();
     private final ScheduledExecutorService background;
     private volatile MetadataController controller;
     private volatile ReplicaFetcherManager fetchers;
@@ -110,6 +113,16 @@ public final class ReplicaManager implements MetadataListener, AutoCloseable {
 
     public Collection<Partition> partitions() {
         return partitions.values();
+    }
+
+    /** ISR shrinks this node asked for as a leader and the controller accepted, since start. */
+    public long isrShrinks() {
+        return isrShrinks.sum();
+    }
+
+    /** ISR expands this node asked for as a leader and the controller accepted, since start. */
+    public long isrExpands() {
+        return isrExpands.sum();
     }
 
     /** Registers a callback run after appends and high-watermark moves (delayed operations listen here). */
@@ -189,12 +202,17 @@ public final class ReplicaManager implements MetadataListener, AutoCloseable {
     private void alterIsr(Partition partition, int leaderEpoch, int partitionEpoch, List<Integer> newIsr) {
         MetadataController c = controller;
         TopicPartition tp = partition.topicPartition();
-        log.info("{}: asking the controller to change the ISR from {} to {}", tp, partition.isr(), newIsr);
+        List<Integer> oldIsr = partition.isr();
+        log.info("{}: asking the controller to change the ISR from {} to {}", tp, oldIsr, newIsr);
         c.alterPartition(tp.topic(), tp.partition(), nodeId, leaderEpoch, partitionEpoch, newIsr)
                 .whenComplete((error, e) -> {
                     if (e != null || error.isFailure()) {
                         log.info("{}: ISR change to {} refused: {}", tp, newIsr, e != null ? e.toString() : error);
                         partition.onAlterIsrFailed(newIsr);
+                    } else if (newIsr.size() < oldIsr.size()) {
+                        isrShrinks.increment();
+                    } else if (newIsr.size() > oldIsr.size()) {
+                        isrExpands.increment();
                     }
                 });
     }

@@ -34,6 +34,12 @@ public sealed interface ControllerCommand {
     record AlterPartition(String topic, int partition, int leaderId, int leaderEpoch, int partitionEpoch,
                           List<Integer> newIsr) implements ControllerCommand { }
 
+    /**
+     * AlterPartitionReassignments: per topic and partition, the target replicas, or empty to cancel
+     * the partition's reassignment in progress.
+     */
+    record AlterReassignments(Map<String, Map<Integer, Optional<List<Integer>>>> targets) implements ControllerCommand { }
+
     /** ElectLeaders: {@code unclean} picks any live replica when no in-sync replica is alive. */
     record ElectLeaders(boolean unclean, Map<String, List<Integer>> partitions) implements ControllerCommand { }
 }

@@ -4,6 +4,7 @@ import io.potok.metadata.quorum.Voter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,11 +18,14 @@ import java.util.Optional;
  * @param defaultNumPartitions     num.partitions
  * @param defaultReplicationFactor default.replication.factor
  * @param deleteTopicEnable        delete.topic.enable
+ * @param quorumListener           where this node's quorum member listens (the {@code CONTROLLER://}
+ *                                 listener) when that differs from its entry in {@code voters}, for
+ *                                 example behind a proxy or NAT; empty = listen on the voter address
  */
 public record ControllerConfig(int nodeId, String clusterId, Path metadataDir, String advertisedHost,
                                int advertisedPort, Optional<String> rack, int defaultNumPartitions,
                                short defaultReplicationFactor, boolean deleteTopicEnable, List<Voter> voters,
-                               Timings timings) {
+                               Timings timings, Optional<InetSocketAddress> quorumListener) {
 
     /**
      * Timers of the quorum and of broker liveness, with Kafka's key names.
@@ -44,6 +48,14 @@ public record ControllerConfig(int nodeId, String clusterId, Path metadataDir, S
 
     public ControllerConfig {
         voters = List.copyOf(voters);
+    }
+
+    /** The quorum member listens on its own voter address. */
+    public ControllerConfig(int nodeId, String clusterId, Path metadataDir, String advertisedHost, int advertisedPort,
+                            Optional<String> rack, int defaultNumPartitions, short defaultReplicationFactor,
+                            boolean deleteTopicEnable, List<Voter> voters, Timings timings) {
+        this(nodeId, clusterId, metadataDir, advertisedHost, advertisedPort, rack, defaultNumPartitions,
+                defaultReplicationFactor, deleteTopicEnable, voters, timings, Optional.empty());
     }
 
     /** A one-voter quorum on a free loopback port, Kafka's default timings. */

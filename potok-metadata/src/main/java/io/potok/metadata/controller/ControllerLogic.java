@@ -29,6 +29,7 @@ import org.apache.kafka.common.requests.ApiError;
  * can decide against a speculative image that includes its own not-yet-committed records.
  */
 public final class ControllerLogic {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ControllerLogic.class);
     /** Producer ids are reserved in blocks so the log sees one record per block. */
     static final int PRODUCER_ID_BLOCK_SIZE = 1000;
 
@@ -66,6 +67,8 @@ public final class ControllerLogic {
             return electLeaders(image, c);
         } else if (command instanceof ControllerCommand.AlterPartition c) {
             return alterPartition(image, c);
+        } else if (command instanceof ControllerCommand.AlterReassignments c) {
+            return alterReassignments(image, c);
         }
         throw new IllegalArgumentException("Command " + command + " is not decided by the log");
     }
@@ -398,11 +401,10 @@ public final class ControllerLogic {
         for (TopicImage t : image.topics().values()) {
             for (PartitionImage p : t.partitions()) {
                 if (p.leader() == -1 && p.isr().contains(id)) {
-                    records.add(partitionRecord(t.id(), new PartitionImage(p.partition(), p.replicas(), p.isr(), id,
-                            p.leaderEpoch() + 1, p.partitionEpoch() + 1)));
+                    records.add(partitionRecord(t.id(), p.with(p.isr(), id, p.leaderEpoch() + 1, p.partitionEpoch() + 1)));
                 } else if (p.leader() == -1 && p.replicas().contains(id) && uncleanAllowed(t)) {
-                    records.add(partitionRecord(t.id(), new PartitionImage(p.partition(), p.replicas(), List.of(id), id,
-                            p.leaderEpoch() + 1, p.partitionEpoch() + 1)));
+                    warnUnclean(t, p, id);
+                    records.add(partitionRecord(t.id(), p.with(List.of(id), id, p.leaderEpoch() + 1, p.partitionEpoch() + 1)));
                 }
             }
         }
@@ -440,6 +442,7 @@ public final class ControllerLogic {
                     if (leader == -1 && uncleanAllowed(t)) {
                         leader = p.replicas().stream().filter(alive::contains).findFirst().orElse(-1);
                         if (leader != -1) {
+                            warnUnclean(t, p, leader);
                             isr.clear();
                             isr.add(leader);
                         }
@@ -447,8 +450,7 @@ public final class ControllerLogic {
                 }
                 int epoch = leader == p.leader() ? p.leaderEpoch() : p.leaderEpoch() + 1;
                 if (!isr.equals(p.isr()) || leader != p.leader()) {
-                    records.add(partitionRecord(t.id(), new PartitionImage(p.partition(), p.replicas(), isr, leader,
-                            epoch, p.partitionEpoch() + 1)));
+                    records.add(partitionRecord(t.id(), p.with(isr, leader, epoch, p.partitionEpoch() + 1)));
                 }
             }
         }
@@ -481,8 +483,7 @@ public final class ControllerLogic {
                 }
                 double ratio = 100.0 * notLedCount.getOrDefault(preferred, 0) / preferredCount.get(preferred);
                 if (ratio > imbalancePercentage) {
-                    records.add(partitionRecord(t.id(), new PartitionImage(p.partition(), p.replicas(), p.isr(),
-                            preferred, p.leaderEpoch() + 1, p.partitionEpoch() + 1)));
+                    records.add(partitionRecord(t.id(), p.with(p.isr(), preferred, p.leaderEpoch() + 1, p.partitionEpoch() + 1)));
                 }
             }
         }
@@ -540,6 +541,9 @@ public final class ControllerLogic {
                     if (newLeader == -1) {
                         newLeader = p.replicas().stream().filter(alive::contains).findFirst().orElse(-1);
                         isr = newLeader == -1 ? isr : List.of(newLeader);
+                        if (newLeader != -1) {
+                            warnUnclean(topic.get(), p, newLeader);
+                        }
                     }
                     if (newLeader == -1) {
                         perPartition.put(partition, new ApiError(Errors.ELIGIBLE_LEADERS_NOT_AVAILABLE,
@@ -547,8 +551,7 @@ public final class ControllerLogic {
                         continue;
                     }
                 }
-                records.add(partitionRecord(topic.get().id(), new PartitionImage(p.partition(), p.replicas(), isr,
-                        newLeader, p.leaderEpoch() + 1, p.partitionEpoch() + 1)));
+                records.add(partitionRecord(topic.get().id(), p.with(isr, newLeader, p.leaderEpoch() + 1, p.partitionEpoch() + 1)));
                 perPartition.put(partition, ApiError.NONE);
             }
         }
@@ -584,9 +587,125 @@ public final class ControllerLogic {
         if (!c.newIsr().contains(p.leader())) {
             return error(new ApiError(Errors.INVALID_REQUEST, "The ISR must contain the leader"));
         }
-        PartitionImage next = new PartitionImage(p.partition(), p.replicas(), c.newIsr(), p.leader(), p.leaderEpoch(),
-                p.partitionEpoch() + 1);
+        if (new HashSet<>(c.newIsr()).size() != c.newIsr().size()) {
+            // A duplicate would count one replica twice against min.insync.replicas.
+            return error(new ApiError(Errors.INVALID_REQUEST, "Duplicate replica in the ISR " + c.newIsr()));
+        }
+        PartitionImage next = p.with(c.newIsr(), p.leader(), p.leaderEpoch(), p.partitionEpoch() + 1);
+        if (next.isReassigning() && next.isr().containsAll(next.targetReplicas())) {
+            next = completeReassignment(next, alive);
+        }
         return new Decision(List.of(partitionRecord(topic.get().id(), next)), new ControllerResult.Error(ApiError.NONE));
+    }
+
+    // ---- reassignment (KIP-455) ---------------------------------------------------------------
+
+    /**
+     * Starts or cancels reassignments. A started one adds the target replicas (they begin following
+     * at once) and keeps the old ones until every target replica is in the ISR; then the ISR change
+     * that brings the last one in also completes the reassignment ({@link #completeReassignment}).
+     */
+    private Decision alterReassignments(MetadataImage image, ControllerCommand.AlterReassignments c) {
+        Set<Integer> alive = aliveBrokers(image);
+        Map<String, Map<Integer, ApiError>> results = new LinkedHashMap<>();
+        List<MetadataRecord> records = new ArrayList<>();
+        for (Map.Entry<String, Map<Integer, Optional<List<Integer>>>> e : c.targets().entrySet()) {
+            Map<Integer, ApiError> perPartition = new LinkedHashMap<>();
+            results.put(e.getKey(), perPartition);
+            Optional<TopicImage> topic = image.topic(e.getKey());
+            for (Map.Entry<Integer, Optional<List<Integer>>> pe : e.getValue().entrySet()) {
+                int partition = pe.getKey();
+                if (topic.isEmpty() || partition < 0 || partition >= topic.get().partitions().size()) {
+                    perPartition.put(partition, new ApiError(Errors.UNKNOWN_TOPIC_OR_PARTITION,
+                            "The partition does not exist."));
+                    continue;
+                }
+                PartitionImage p = topic.get().partitions().get(partition);
+                PartitionImage next;
+                if (pe.getValue().isEmpty()) {
+                    if (!p.isReassigning()) {
+                        perPartition.put(partition, new ApiError(Errors.NO_REASSIGNMENT_IN_PROGRESS,
+                                "No reassignment is in progress for " + e.getKey() + "-" + partition));
+                        continue;
+                    }
+                    next = cancelReassignment(p, alive);
+                } else {
+                    List<Integer> target = pe.getValue().get();
+                    ApiError invalid = validateTarget(image, target);
+                    if (invalid.isFailure()) {
+                        perPartition.put(partition, invalid);
+                        continue;
+                    }
+                    next = startReassignment(p, target, alive);
+                }
+                records.add(partitionRecord(topic.get().id(), next));
+                perPartition.put(partition, ApiError.NONE);
+            }
+        }
+        return new Decision(records, new ControllerResult.Elections(results));
+    }
+
+    private static ApiError validateTarget(MetadataImage image, List<Integer> target) {
+        if (target.isEmpty() || new HashSet<>(target).size() != target.size()) {
+            return new ApiError(Errors.INVALID_REPLICA_ASSIGNMENT, "The target replicas " + target
+                    + " are empty or contain duplicates.");
+        }
+        for (int id : target) {
+            if (!image.brokers().containsKey(id)) {
+                return new ApiError(Errors.INVALID_REPLICA_ASSIGNMENT, "The target replicas include broker " + id
+                        + ", which is not registered.");
+            }
+        }
+        return ApiError.NONE;
+    }
+
+    private PartitionImage startReassignment(PartitionImage p, List<Integer> target, Set<Integer> alive) {
+        List<Integer> original = p.replicas().stream().filter(r -> !p.addingReplicas().contains(r)).toList();
+        List<Integer> adding = target.stream().filter(r -> !original.contains(r)).toList();
+        List<Integer> removing = original.stream().filter(r -> !target.contains(r)).toList();
+        List<Integer> replicas = new ArrayList<>(target);
+        replicas.addAll(removing);
+        PartitionImage next = new PartitionImage(p.partition(), replicas, p.isr(), p.leader(), p.leaderEpoch(),
+                p.partitionEpoch() + 1, adding, removing);
+        if (next.isr().containsAll(target)) {
+            next = completeReassignment(next, alive);
+        }
+        return next;
+    }
+
+    private PartitionImage cancelReassignment(PartitionImage p, Set<Integer> alive) {
+        List<Integer> replicas = p.replicas().stream().filter(r -> !p.addingReplicas().contains(r)).toList();
+        List<Integer> isr = new ArrayList<>(p.isr().stream().filter(replicas::contains).toList());
+        int leader = p.leader();
+        int epoch = p.leaderEpoch();
+        if (!replicas.contains(leader)) {
+            leader = replicas.stream().filter(r -> isr.contains(r) && alive.contains(r)).findFirst().orElse(-1);
+            epoch++;
+        }
+        if (isr.isEmpty() && leader >= 0) {
+            isr.add(leader);
+        }
+        return new PartitionImage(p.partition(), replicas, isr, leader, epoch, p.partitionEpoch() + 1);
+    }
+
+    /** Every target replica is in sync: drop the replicas being removed, moving leadership if needed. */
+    private static PartitionImage completeReassignment(PartitionImage p, Set<Integer> alive) {
+        List<Integer> target = p.targetReplicas();
+        List<Integer> isr = p.isr().stream().filter(target::contains).toList();
+        int leader = p.leader();
+        int epoch = p.leaderEpoch();
+        if (!target.contains(leader)) {
+            leader = target.stream().filter(r -> isr.contains(r) && alive.contains(r)).findFirst().orElse(-1);
+            epoch++;
+        }
+        return new PartitionImage(p.partition(), target, isr, leader, epoch, p.partitionEpoch() + 1);
+    }
+
+    /** Kafka says so too: an out-of-sync leader lacks what the ISR acknowledged. */
+    private static void warnUnclean(TopicImage topic, PartitionImage p, int leader) {
+        log.warn("Unclean leader election for {}-{}: no in-sync replica of {} is alive, electing out-of-sync replica {} "
+                + "(leader epoch {}); data may be lost: records acknowledged by the old ISR {} and not on broker {} "
+                + "are gone", topic.name(), p.partition(), p.isr(), leader, p.leaderEpoch() + 1, p.isr(), leader);
     }
 
     private boolean uncleanAllowed(TopicImage topic) {
@@ -602,7 +721,7 @@ public final class ControllerLogic {
 
     private static MetadataRecord.Partition partitionRecord(Uuid topicId, PartitionImage p) {
         return new MetadataRecord.Partition(topicId, p.partition(), p.replicas(), p.isr(), p.leader(), p.leaderEpoch(),
-                p.partitionEpoch());
+                p.partitionEpoch(), p.addingReplicas(), p.removingReplicas());
     }
 
     private static Decision error(ApiError error) {

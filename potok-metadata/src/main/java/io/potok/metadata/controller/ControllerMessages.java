@@ -36,6 +36,7 @@ public final class ControllerMessages {
     private static final byte CONTROLLED_SHUTDOWN = 8;
     private static final byte ELECT_LEADERS = 9;
     private static final byte ALTER_PARTITION = 10;
+    private static final byte ALTER_REASSIGNMENTS = 11;
 
     private static final byte RESULT_TOPICS = 1;
     private static final byte RESULT_ERROR = 2;
@@ -110,6 +111,20 @@ public final class ControllerMessages {
                 out.writeInt(c.leaderEpoch());
                 out.writeInt(c.partitionEpoch());
                 writeInts(out, c.newIsr());
+            } else if (command instanceof ControllerCommand.AlterReassignments c) {
+                out.writeByte(ALTER_REASSIGNMENTS);
+                out.writeInt(c.targets().size());
+                for (Map.Entry<String, Map<Integer, Optional<List<Integer>>>> t : c.targets().entrySet()) {
+                    writeString(out, t.getKey());
+                    out.writeInt(t.getValue().size());
+                    for (Map.Entry<Integer, Optional<List<Integer>>> p : t.getValue().entrySet()) {
+                        out.writeInt(p.getKey());
+                        out.writeBoolean(p.getValue().isPresent());
+                        if (p.getValue().isPresent()) {
+                            writeInts(out, p.getValue().get());
+                        }
+                    }
+                }
             } else if (command instanceof ControllerCommand.ElectLeaders c) {
                 out.writeByte(ELECT_LEADERS);
                 out.writeBoolean(c.unclean());
@@ -182,6 +197,21 @@ public final class ControllerMessages {
             case ALTER_PARTITION:
                 return new ControllerCommand.AlterPartition(readString(in), in.readInt(), in.readInt(), in.readInt(),
                         in.readInt(), readInts(in));
+            case ALTER_REASSIGNMENTS: {
+                int topics = in.readInt();
+                Map<String, Map<Integer, Optional<List<Integer>>>> targets = new LinkedHashMap<>();
+                for (int i = 0; i < topics; i++) {
+                    String topic = readString(in);
+                    int n = in.readInt();
+                    Map<Integer, Optional<List<Integer>>> partitions = new LinkedHashMap<>();
+                    for (int j = 0; j < n; j++) {
+                        int partition = in.readInt();
+                        partitions.put(partition, in.readBoolean() ? Optional.of(readInts(in)) : Optional.empty());
+                    }
+                    targets.put(topic, partitions);
+                }
+                return new ControllerCommand.AlterReassignments(targets);
+            }
             case ELECT_LEADERS: {
                 boolean unclean = in.readBoolean();
                 Map<String, List<Integer>> partitions = null;
@@ -293,6 +323,8 @@ public final class ControllerMessages {
             out.writeInt(p.leader());
             out.writeInt(p.leaderEpoch());
             out.writeInt(p.partitionEpoch());
+            writeInts(out, p.addingReplicas());
+            writeInts(out, p.removingReplicas());
         }
         writeStringMap(out, t.configs());
     }
@@ -304,7 +336,7 @@ public final class ControllerMessages {
         List<PartitionImage> partitions = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             partitions.add(new PartitionImage(in.readInt(), readInts(in), readInts(in), in.readInt(), in.readInt(),
-                    in.readInt()));
+                    in.readInt(), readInts(in), readInts(in)));
         }
         return new TopicImage(name, id, partitions, readStringMap(in));
     }

@@ -13,6 +13,6 @@ public sealed interface ControllerResult {
 
     record ProducerIdBlock(long firstProducerId, int size) implements ControllerResult { }
 
-    /** ElectLeaders: per topic, per partition, the outcome. */
+    /** Per topic, per partition, the outcome (ElectLeaders, AlterPartitionReassignments). */
     record Elections(Map<String, Map<Integer, ApiError>> results) implements ControllerResult { }
 }

@@ -47,6 +47,7 @@ public final class MetadataController implements AutoCloseable {
         this.publisher = new MetadataPublisher(config.clusterId());
         this.quorum = new RatisQuorum(config.nodeId(), config.voters(), config.metadataDir(), config.clusterId(),
                 publisher, config.timings().electionTimeoutMs());
+        config.quorumListener().ifPresent(quorum::listenOn);
         ControllerLogic logic = new ControllerLogic(new ControllerLogic.ClusterDefaults(config.defaultNumPartitions(),
                 config.defaultReplicationFactor(), config.deleteTopicEnable(),
                 config.timings().uncleanLeaderElectionEnable()), configValidator);
@@ -138,6 +139,13 @@ public final class MetadataController implements AutoCloseable {
         return config.nodeId();
     }
 
+    /** AlterPartitionReassignments: per topic and partition a target, or empty to cancel. */
+    public CompletableFuture<Map<String, Map<Integer, ApiError>>> alterReassignments(
+            Map<String, Map<Integer, Optional<List<Integer>>>> targets) {
+        return submit(new ControllerCommand.AlterReassignments(targets))
+                .thenApply(r -> ((ControllerResult.Elections) r).results());
+    }
+
     /** ElectLeaders; {@code partitions} null means every partition. */
     public CompletableFuture<Map<String, Map<Integer, ApiError>>> electLeaders(boolean unclean,
                                                                            Map<String, List<Integer>> partitions) {
@@ -192,19 +200,13 @@ public final class MetadataController implements AutoCloseable {
     }
 
     private CompletableFuture<Void> awaitApplied(long offset) {
-        if (offset < 0 || publisher.image().offset() >= offset) {
+        if (offset < 0) {
             return CompletableFuture.completedFuture(null);
         }
-        return CompletableFuture.runAsync(() -> {
-            try {
-                if (!publisher.awaitOffset(offset, COMMAND_TIMEOUT_MS)) {
+        return publisher.whenApplied(offset).orTimeout(COMMAND_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                .exceptionally(e -> {
                     throw new TimeoutException("This node's metadata did not reach offset " + offset + " in time");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CompletionException(e);
-            }
-        });
+                });
     }
 
     private void heartbeat() {

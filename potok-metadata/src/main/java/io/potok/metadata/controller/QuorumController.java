@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +47,8 @@ final class QuorumController implements LeadershipListener, CommandHandler, Auto
     private final Map<Integer, Long> lastHeartbeatMs = new HashMap<>();
     private ScheduledFuture<?> sessionCheck;
     private ScheduledFuture<?> rebalanceCheck;
+    /** The log index of this controller's latest proposal (fails if that proposal failed). */
+    private CompletableFuture<Long> lastProposal = CompletableFuture.completedFuture(-1L);
 
     QuorumController(ControllerLogic logic, MetadataPublisher publisher, RatisQuorum quorum,
                      ControllerConfig.Timings timings, Time time) {
@@ -66,6 +69,7 @@ final class QuorumController implements LeadershipListener, CommandHandler, Auto
         thread.execute(() -> {
             active = true;
             pending = publisher.image();
+            lastProposal = CompletableFuture.completedFuture(-1L);
             long now = time.milliseconds();
             lastHeartbeatMs.clear();
             // A new controller gives every broker a full session before it may fence it.
@@ -107,20 +111,29 @@ final class QuorumController implements LeadershipListener, CommandHandler, Auto
             reply.completeExceptionally(e);
             return reply;
         }
-        thread.execute(() -> {
-            try {
-                run(command).whenComplete((r, e) -> {
-                    if (e != null) {
-                        reply.completeExceptionally(e);
-                    } else {
-                        reply.complete(ControllerMessages.encodeReply(r));
-                    }
-                });
-            } catch (RuntimeException e) {
-                reply.completeExceptionally(e);
-            }
-        });
+        try {
+            thread.execute(() -> runAndReply(command, reply));
+        } catch (RejectedExecutionException e) {
+            // Closing: the caller retries on the next controller instead of waiting for a timeout.
+            reply.completeExceptionally(new NotControllerException(
+                    "Node " + quorum.nodeId() + " is not the active controller (shutting down)"));
+        }
         return reply;
+    }
+
+    /** Controller thread only. */
+    private void runAndReply(ControllerCommand command, CompletableFuture<byte[]> reply) {
+        try {
+            run(command).whenComplete((r, e) -> {
+                if (e != null) {
+                    reply.completeExceptionally(e);
+                } else {
+                    reply.complete(ControllerMessages.encodeReply(r));
+                }
+            });
+        } catch (RuntimeException e) {
+            reply.completeExceptionally(e);
+        }
     }
 
     /** Controller thread only. */
@@ -151,12 +164,20 @@ final class QuorumController implements LeadershipListener, CommandHandler, Auto
     /** Controller thread only: applies the decision to {@link #pending} and proposes its records. */
     private CompletableFuture<ControllerMessages.Reply> propose(Decision decision) {
         if (decision.records().isEmpty()) {
-            return CompletableFuture.completedFuture(new ControllerMessages.Reply(decision.result(), -1));
+            // Nothing to write, but the answer was decided on everything committed so far and on
+            // the proposals in flight: the asking node waits until its image has those too, so
+            // that, for example, a broker's start() or a TOPIC_ALREADY_EXISTS answer never comes
+            // with an image that lacks what the controller saw.
+            long committed = publisher.image().offset();
+            return lastProposal.handle((offset, e) -> new ControllerMessages.Reply(decision.result(),
+                    Math.max(committed, offset == null ? -1 : offset)));
         }
         MetadataImageBuilder builder = new MetadataImageBuilder(pending);
         decision.records().forEach(builder::apply);
         pending = builder.build(pending.offset());
-        return quorum.propose(decision.records())
+        CompletableFuture<Long> proposal = quorum.propose(decision.records());
+        lastProposal = proposal;
+        return proposal
                 .thenApply(offset -> new ControllerMessages.Reply(decision.result(), offset))
                 .whenComplete((r, e) -> {
                     if (e != null) {

@@ -28,7 +28,7 @@ public final class ImageSnapshot {
                     new MetadataRecord.Config(ResourceKind.TOPIC, t.name(), k, Optional.of(v))));
             for (PartitionImage p : t.partitions()) {
                 records.add(new MetadataRecord.Partition(t.id(), p.partition(), p.replicas(), p.isr(), p.leader(),
-                        p.leaderEpoch(), p.partitionEpoch()));
+                        p.leaderEpoch(), p.partitionEpoch(), p.addingReplicas(), p.removingReplicas()));
             }
         }
         image.configs().forEach((resource, values) -> values.forEach((k, v) -> records.add(

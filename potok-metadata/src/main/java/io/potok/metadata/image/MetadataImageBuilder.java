@@ -65,7 +65,7 @@ public final class MetadataImageBuilder {
         TopicImage topic = topicById(r.topicId());
         List<PartitionImage> partitions = new ArrayList<>(topic.partitions());
         PartitionImage image = new PartitionImage(r.partition(), r.replicas(), r.isr(), r.leader(), r.leaderEpoch(),
-                r.partitionEpoch());
+                r.partitionEpoch(), r.addingReplicas(), r.removingReplicas());
         if (r.partition() < partitions.size()) {
             partitions.set(r.partition(), image);
         } else if (r.partition() == partitions.size()) {
@@ -91,7 +91,12 @@ public final class MetadataImageBuilder {
             case BROKER -> {
                 Map<String, String> updated = new HashMap<>(configs.getOrDefault(r.resource(), Map.of()));
                 r.value().ifPresentOrElse(v -> updated.put(r.key(), v), () -> updated.remove(r.key()));
-                configs.put(r.resource(), Map.copyOf(updated));
+                // No empty entries: an image rebuilt from a snapshot must equal the one built from the log.
+                if (updated.isEmpty()) {
+                    configs.remove(r.resource());
+                } else {
+                    configs.put(r.resource(), Map.copyOf(updated));
+                }
             }
         }
     }

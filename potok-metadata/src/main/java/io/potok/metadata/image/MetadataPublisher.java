@@ -18,6 +18,9 @@ public final class MetadataPublisher {
 
     private final List<MetadataListener> listeners = new CopyOnWriteArrayList<>();
     private final Object appliedMonitor = new Object();
+    /** Commands waiting for their offset to be applied here; guarded by appliedMonitor. */
+    private final java.util.PriorityQueue<Waiter> waiters =
+            new java.util.PriorityQueue<>(java.util.Comparator.comparingLong(Waiter::offset));
     /** Serialises listener calls, so a listener added late never sees images out of order. */
     private final Object publishLock = new Object();
     private volatile MetadataImage image;
@@ -56,7 +59,7 @@ public final class MetadataPublisher {
             image = new MetadataImage(offset, current.clusterId(), current.brokers(), current.topics(),
                     current.configs(), current.nextProducerId());
             synchronized (appliedMonitor) {
-                appliedMonitor.notifyAll();
+                completeWaiters();
             }
         }
     }
@@ -67,6 +70,31 @@ public final class MetadataPublisher {
             listeners.add(listener);
             listener.onImage(MetadataImage.empty(image.clusterId()), image);
         }
+    }
+
+    /** Completes once the image includes {@code offset}; never blocks a thread while waiting. */
+    public java.util.concurrent.CompletableFuture<Void> whenApplied(long offset) {
+        java.util.concurrent.CompletableFuture<Void> future = new java.util.concurrent.CompletableFuture<>();
+        synchronized (appliedMonitor) {
+            if (image.offset() >= offset) {
+                future.complete(null);
+            } else {
+                waiters.add(new Waiter(offset, future));
+            }
+        }
+        return future;
+    }
+
+    private record Waiter(long offset, java.util.concurrent.CompletableFuture<Void> future) {
+    }
+
+    /** Caller holds appliedMonitor. */
+    private void completeWaiters() {
+        long applied = image.offset();
+        while (!waiters.isEmpty() && waiters.peek().offset() <= applied) {
+            waiters.poll().future().complete(null);
+        }
+        appliedMonitor.notifyAll();
     }
 
     /** Waits until the image includes {@code offset}; returns false on timeout. */
@@ -97,7 +125,7 @@ public final class MetadataPublisher {
             }
         }
         synchronized (appliedMonitor) {
-            appliedMonitor.notifyAll();
+            completeWaiters();
         }
     }
 }

@@ -125,12 +125,43 @@ final class MetadataStateMachine extends BaseStateMachine {
         return last.getIndex();
     }
 
+    /** Marks an entry written with the proposer's term: magic, term (8 bytes), then the records. */
+    private static final int PROPOSAL_MAGIC = 0x504f544b; // "POTK"; never a plausible record count
+    private static final String DISCARDED = "discarded";
+
+    static byte[] encodeProposal(long term, byte[] records) {
+        return java.nio.ByteBuffer.allocate(12 + records.length).putInt(PROPOSAL_MAGIC).putLong(term).put(records)
+                .array();
+    }
+
+    static boolean isDiscarded(Message reply) {
+        return reply != null && reply.getContent().toStringUtf8().equals(DISCARDED);
+    }
+
+    /**
+     * Applies a committed batch. A batch proposed in term T but appended in a later term came from a
+     * controller that had lost its leadership (its Raft client delivered it to the new leader): it
+     * is discarded on every node alike, since its decisions were taken on a stale image (for example
+     * fencing brokers it could not hear while it was cut off).
+     */
     @Override
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto entry = trx.getLogEntry();
         TermIndex termIndex = TermIndex.valueOf(entry);
         try {
             byte[] bytes = entry.getStateMachineLogEntry().getLogData().toByteArray();
+            java.nio.ByteBuffer header = java.nio.ByteBuffer.wrap(bytes);
+            if (bytes.length >= 12 && header.getInt(0) == PROPOSAL_MAGIC) {
+                long proposedTerm = header.getLong(4);
+                if (proposedTerm != termIndex.getTerm()) {
+                    log.warn("Discarding metadata entry {}: proposed by the controller of term {}, which had lost "
+                            + "its leadership", termIndex, proposedTerm);
+                    publisher.advance(termIndex.getIndex());
+                    updateLastAppliedTermIndex(termIndex);
+                    return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFromUtf8(DISCARDED)));
+                }
+                bytes = java.util.Arrays.copyOfRange(bytes, 12, bytes.length);
+            }
             List<MetadataRecord> records = MetadataRecordSerde.deserialize(bytes);
             publisher.apply(records, termIndex.getIndex());
         } catch (IOException e) {

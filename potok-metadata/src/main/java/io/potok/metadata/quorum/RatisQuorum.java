@@ -51,6 +51,8 @@ public final class RatisQuorum implements AutoCloseable {
     private final RaftGroup group;
     private final MetadataStateMachine stateMachine;
     private final long electionTimeoutMs;
+    /** Where this member's Raft server binds; null = its own voter address. */
+    private volatile java.net.InetSocketAddress listener;
     private RaftServer server;
     /** Writes: one client, so the active controller's proposals stay in order. */
     private RaftClient proposals;
@@ -79,6 +81,14 @@ public final class RatisQuorum implements AutoCloseable {
         stateMachine.setLeadershipListener(listener);
     }
 
+    /**
+     * Binds this member's Raft server to {@code address} instead of its voter address (peers still
+     * connect to the voter address, which may be a proxy or NAT in front of it). Call before {@link #start}.
+     */
+    public void listenOn(java.net.InetSocketAddress address) {
+        this.listener = address;
+    }
+
     public void start() throws IOException {
         Voter self = voters.stream().filter(v -> v.id() == nodeId).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("node.id " + nodeId + " is not among the voters " + voters));
@@ -86,8 +96,9 @@ public final class RatisQuorum implements AutoCloseable {
         Files.createDirectories(dir);
         RaftServerConfigKeys.setStorageDir(props, List.of(dir.toFile()));
         RaftConfigKeys.Rpc.setType(props, SupportedRpcType.NETTY);
-        NettyConfigKeys.Server.setHost(props, self.host());
-        NettyConfigKeys.Server.setPort(props, self.port());
+        java.net.InetSocketAddress bind = listener;
+        NettyConfigKeys.Server.setHost(props, bind != null ? bind.getHostString() : self.host());
+        NettyConfigKeys.Server.setPort(props, bind != null ? bind.getPort() : self.port());
         TimeDuration min = TimeDuration.valueOf(electionTimeoutMs, TimeUnit.MILLISECONDS);
         RaftServerConfigKeys.Rpc.setTimeoutMin(props, min);
         RaftServerConfigKeys.Rpc.setTimeoutMax(props, TimeDuration.valueOf(2 * electionTimeoutMs, TimeUnit.MILLISECONDS));
@@ -95,6 +106,8 @@ public final class RatisQuorum implements AutoCloseable {
             // A lone voter cannot lose an election: do not make start-up wait for one.
             RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(props, TimeDuration.valueOf(10, TimeUnit.MILLISECONDS));
             RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(props, TimeDuration.valueOf(20, TimeUnit.MILLISECONDS));
+            // Nor does it need a pre-vote round before its election.
+            RaftServerConfigKeys.LeaderElection.setPreVote(props, false);
         }
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, 20_000);
@@ -123,16 +136,42 @@ public final class RatisQuorum implements AutoCloseable {
                 .setProperties(props)
                 .setRaftGroup(group)
                 .setClientId(ClientId.randomId())
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(120,
-                        TimeDuration.valueOf(250, TimeUnit.MILLISECONDS)))
+                // 30 s in all. The short sleep matters at start-up: the broker registers right after the
+                // election, while the new leader is still applying its first entry (LeaderNotReady).
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(600,
+                        TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))
                 .build();
     }
 
-    /** Appends one batch; completes with its log index once it is committed and applied on the leader. */
+    /**
+     * Appends one batch; completes with its log index once it is committed and applied on the leader.
+     *
+     * <p>Only the Raft leader proposes, and the batch carries the term it leads: should the Raft client
+     * deliver it to a later leader (this node was deposed, for example cut off from the others, and
+     * its client retried), the state machine discards it instead of applying a deposed controller's
+     * decisions over the new controller's (see {@link MetadataStateMachine#applyTransaction}).
+     */
     public CompletableFuture<Long> propose(List<MetadataRecord> records) {
-        Message message = Message.valueOf(ByteString.copyFrom(MetadataRecordSerde.serialize(records)));
+        long term;
+        try {
+            org.apache.ratis.server.DivisionInfo info = server.getDivision(group.getGroupId()).getInfo();
+            if (!info.isLeader()) {
+                return CompletableFuture.failedFuture(new org.apache.kafka.common.errors.NotControllerException(
+                        "Node " + nodeId + " is not the active controller (no longer the quorum leader)"));
+            }
+            term = info.getCurrentTerm();
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        Message message = Message.valueOf(ByteString.copyFrom(
+                MetadataStateMachine.encodeProposal(term, MetadataRecordSerde.serialize(records))));
         return proposals.async().send(message).thenApply(reply -> {
             requireSuccess(reply);
+            if (MetadataStateMachine.isDiscarded(reply.getMessage())) {
+                throw new org.apache.kafka.common.errors.NotControllerException("Node " + nodeId
+                        + " is not the active controller: its proposal of term " + term
+                        + " reached a later leader and was discarded");
+            }
             return reply.getLogIndex();
         });
     }

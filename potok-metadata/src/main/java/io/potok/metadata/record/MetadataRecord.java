@@ -22,10 +22,19 @@ public sealed interface MetadataRecord {
     record CreateTopic(String name, Uuid id) implements MetadataRecord { }
 
     record Partition(Uuid topicId, int partition, List<Integer> replicas, List<Integer> isr, int leader,
-                     int leaderEpoch, int partitionEpoch) implements MetadataRecord {
+                     int leaderEpoch, int partitionEpoch, List<Integer> addingReplicas,
+                     List<Integer> removingReplicas) implements MetadataRecord {
         public Partition {
             replicas = List.copyOf(replicas);
             isr = List.copyOf(isr);
+            addingReplicas = List.copyOf(addingReplicas);
+            removingReplicas = List.copyOf(removingReplicas);
+        }
+
+        /** A partition that is not being reassigned. */
+        public Partition(Uuid topicId, int partition, List<Integer> replicas, List<Integer> isr, int leader,
+                         int leaderEpoch, int partitionEpoch) {
+            this(topicId, partition, replicas, isr, leader, leaderEpoch, partitionEpoch, List.of(), List.of());
         }
     }
 

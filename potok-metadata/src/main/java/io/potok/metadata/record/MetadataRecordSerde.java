@@ -31,6 +31,8 @@ public final class MetadataRecordSerde {
     private static final byte PRODUCER_IDS = 6;
     private static final byte FENCE_BROKER = 7;
     private static final byte UNFENCE_BROKER = 8;
+    /** PARTITION plus the reassignment lists; PARTITION entries are still read. */
+    private static final byte PARTITION_V2 = 9;
 
     private MetadataRecordSerde() {
     }
@@ -73,7 +75,7 @@ public final class MetadataRecordSerde {
             writeString(out, r.name());
             writeUuid(out, r.id());
         } else if (record instanceof Partition r) {
-            out.writeByte(PARTITION);
+            out.writeByte(PARTITION_V2);
             writeUuid(out, r.topicId());
             out.writeInt(r.partition());
             writeInts(out, r.replicas());
@@ -81,6 +83,8 @@ public final class MetadataRecordSerde {
             out.writeInt(r.leader());
             out.writeInt(r.leaderEpoch());
             out.writeInt(r.partitionEpoch());
+            writeInts(out, r.addingReplicas());
+            writeInts(out, r.removingReplicas());
         } else if (record instanceof Config r) {
             out.writeByte(CONFIG);
             out.writeByte(r.kind().ordinal());
@@ -111,6 +115,8 @@ public final class MetadataRecordSerde {
             case CREATE_TOPIC -> new CreateTopic(readString(in), readUuid(in));
             case PARTITION -> new Partition(readUuid(in), in.readInt(), readInts(in), readInts(in), in.readInt(),
                     in.readInt(), in.readInt());
+            case PARTITION_V2 -> new Partition(readUuid(in), in.readInt(), readInts(in), readInts(in), in.readInt(),
+                    in.readInt(), in.readInt(), readInts(in), readInts(in));
             case CONFIG -> new Config(readResourceKind(in), readString(in), readString(in), readOptional(in));
             case REMOVE_TOPIC -> new RemoveTopic(readUuid(in));
             case PRODUCER_IDS -> new ProducerIds(in.readLong());

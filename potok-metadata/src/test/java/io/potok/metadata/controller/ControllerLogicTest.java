@@ -482,25 +482,28 @@ class ControllerLogicTest {
         }
     }
 
-    @Test
-    void producerIdBlocksFollowEachOtherWithoutOverlap() {
-        MetadataImage image = brokers(1);
-        long expectedFirst = 0;
-        for (int i = 0; i < 5; i++) {
-            Decision decision = logic.decide(image, new ControllerCommand.AllocateProducerIds());
-            ControllerResult.ProducerIdBlock block = (ControllerResult.ProducerIdBlock) decision.result();
-            assertThat(block.firstProducerId()).isEqualTo(expectedFirst);
-            assertThat(block.size()).isEqualTo(ControllerLogic.PRODUCER_ID_BLOCK_SIZE);
-            image = apply(image, decision);
-            assertThat(image.nextProducerId()).isEqualTo(block.firstProducerId() + block.size());
-            expectedFirst = image.nextProducerId();
+    @Nested
+    class ProducerIds {
+        @Test
+        void producerIdBlocksFollowEachOtherWithoutOverlap() {
+            MetadataImage image = brokers(1);
+            long expectedFirst = 0;
+            for (int i = 0; i < 5; i++) {
+                Decision decision = logic.decide(image, new ControllerCommand.AllocateProducerIds());
+                ControllerResult.ProducerIdBlock block = (ControllerResult.ProducerIdBlock) decision.result();
+                assertThat(block.firstProducerId()).isEqualTo(expectedFirst);
+                assertThat(block.size()).isEqualTo(ControllerLogic.PRODUCER_ID_BLOCK_SIZE);
+                image = apply(image, decision);
+                assertThat(image.nextProducerId()).isEqualTo(block.firstProducerId() + block.size());
+                expectedFirst = image.nextProducerId();
+            }
         }
-    }
 
-    @Test
-    void heartbeatsAreNotDecidedByTheLog() {
-        assertThatThrownBy(() -> logic.decide(brokers(1), new ControllerCommand.BrokerHeartbeat(1)))
-                .isInstanceOf(IllegalArgumentException.class);
+        @Test
+        void heartbeatsAreNotDecidedByTheLog() {
+            assertThatThrownBy(() -> logic.decide(brokers(1), new ControllerCommand.BrokerHeartbeat(1)))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
     }
 
     // ---- placement ---------------------------------------------------------------------------
@@ -871,6 +874,82 @@ class ControllerLogicTest {
         }
     }
 
+    // ---- AlterPartition ----------------------------------------------------------------------
+
+    @Nested
+    class AlterPartition {
+        private MetadataImage image() {
+            // Leader 1 at leader epoch 0, partition epoch 0; 3 has fallen out of the ISR.
+            return withTopic(brokers(1, 2, 3), "t", Map.of(), partition(0, List.of(1, 2, 3), List.of(1, 2), 1));
+        }
+
+        private Decision alter(MetadataImage image, int leader, int leaderEpoch, int partitionEpoch,
+                               List<Integer> isr) {
+            return logic.decide(image, new ControllerCommand.AlterPartition("t", 0, leader, leaderEpoch,
+                    partitionEpoch, isr));
+        }
+
+        @Test
+        void theLeaderGrowsAndShrinksTheIsr() {
+            MetadataImage image = image();
+            Decision grow = alter(image, 1, 0, 0, List.of(1, 2, 3));
+            assertThat(error(grow).error()).isEqualTo(Errors.NONE);
+            image = apply(image, grow);
+            assertThat(partitionOf(image, "t", 0)).isEqualTo(new PartitionImage(0, List.of(1, 2, 3),
+                    List.of(1, 2, 3), 1, 0, 1));
+            image = apply(image, alter(image, 1, 0, 1, List.of(1)));
+            assertThat(partitionOf(image, "t", 0).isr()).containsExactly(1);
+            assertThat(partitionOf(image, "t", 0).partitionEpoch()).isEqualTo(2);
+        }
+
+        @Test
+        void staleOrForeignRequestsAreRefused() {
+            MetadataImage image = image();
+            assertThat(error(alter(image, 2, 0, 0, List.of(1, 2))).error()).isEqualTo(Errors.FENCED_LEADER_EPOCH);
+            assertThat(error(alter(image, 1, 1, 0, List.of(1, 2))).error()).isEqualTo(Errors.FENCED_LEADER_EPOCH);
+            assertThat(error(alter(image, 1, 0, 5, List.of(1, 2))).error()).isEqualTo(Errors.INVALID_UPDATE_VERSION);
+            assertThat(error(logic.decide(image, new ControllerCommand.AlterPartition("t", 3, 1, 0, 0,
+                    List.of(1)))).error()).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION);
+            assertThat(error(logic.decide(image, new ControllerCommand.AlterPartition("nope", 0, 1, 0, 0,
+                    List.of(1)))).error()).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION);
+        }
+
+        @Test
+        void invalidIsrsAreRefused() {
+            MetadataImage image = image();
+            // Without the leader, with a non-replica, with a fenced newcomer, with a duplicate.
+            assertThat(error(alter(image, 1, 0, 0, List.of(2))).error()).isEqualTo(Errors.INVALID_REQUEST);
+            assertThat(error(alter(image, 1, 0, 0, List.of(1, 9))).error()).isEqualTo(Errors.INVALID_REQUEST);
+            assertThat(error(alter(fenced(image, 3), 1, 0, 0, List.of(1, 2, 3))).error())
+                    .isEqualTo(Errors.INELIGIBLE_REPLICA);
+            Decision duplicate = alter(image, 1, 0, 0, List.of(1, 2, 2));
+            assertThat(error(duplicate).error()).isEqualTo(Errors.INVALID_REQUEST);
+            assertThat(duplicate.records()).isEmpty();
+        }
+
+        @Test
+        void aReturningPreferredReplicaGetsLeadershipBackOnceItRejoinsTheIsr() {
+            // The cluster path: fence 1, it comes back, the new leader re-admits it, rebalance.
+            MetadataImage image = created(brokers(1, 2, 3), topic("orders", 6, 3));
+            image = apply(image, logic.fenceBroker(image, 1));
+            image = apply(image, logic.unfenceBroker(image, 1));
+            TopicImage topic = image.topic("orders").orElseThrow();
+            for (PartitionImage p : topic.partitions()) {
+                if (!p.isr().contains(1)) {
+                    List<Integer> isr = new ArrayList<>(p.isr());
+                    isr.add(1);
+                    Decision d = logic.decide(image, new ControllerCommand.AlterPartition("orders", p.partition(),
+                            p.leader(), p.leaderEpoch(), p.partitionEpoch(), isr));
+                    assertThat(error(d).error()).as("%s", p).isEqualTo(Errors.NONE);
+                    image = apply(image, d);
+                }
+            }
+            image = apply(image, logic.rebalanceLeaders(image, 10));
+            assertThat(image.topic("orders").orElseThrow().partitions())
+                    .allSatisfy(p -> assertThat(p.leader()).isEqualTo(p.preferredLeader()));
+        }
+    }
+
     // ---- ElectLeaders ------------------------------------------------------------------------
 
     @Nested
@@ -968,31 +1047,35 @@ class ControllerLogicTest {
 
     // ---- properties --------------------------------------------------------------------------
 
-    /**
-     * Random fences, unfences and creates never break the image's invariants: leaders are live ISR
-     * members (or -1), ISRs are non-empty subsets of replicas, epochs never go down.
-     */
-    @Test
-    void invariantsHoldUnderRandomFencingAndUnfencing() {
-        java.util.Random random = new java.util.Random(42);
-        for (int run = 0; run < 20; run++) {
-            boolean unclean = random.nextBoolean();
-            ControllerLogic l = logic(true, unclean);
-            MetadataImage image = brokers(1, 2, 3, 4, 5);
-            image = apply(image, l.decide(image, new ControllerCommand.CreateTopics(
-                    List.of(topic("a", 10, 3), topic("b", 5, 2)), false)));
-            for (int step = 0; step < 60; step++) {
-                int broker = 1 + random.nextInt(5);
-                MetadataImage next;
-                switch (random.nextInt(4)) {
-                    case 0, 1 -> next = apply(image, l.fenceBroker(image, broker));
-                    case 2 -> next = apply(image, l.unfenceBroker(image, broker));
-                    default -> next = apply(image, l.rebalanceLeaders(image, random.nextInt(30)));
+    @Nested
+    class Properties {
+        /**
+         * Random fences, unfences and rebalances never break the image's invariants: leaders are live
+         * ISR members (or -1), ISRs are non-empty subsets of replicas, epochs never go down.
+         */
+        @Test
+        void invariantsHoldUnderRandomFencingAndUnfencing() {
+            java.util.Random random = new java.util.Random(42);
+            for (int run = 0; run < 20; run++) {
+                boolean unclean = random.nextBoolean();
+                ControllerLogic l = logic(true, unclean);
+                MetadataImage image = brokers(1, 2, 3, 4, 5);
+                image = apply(image, l.decide(image, new ControllerCommand.CreateTopics(
+                        List.of(topic("a", 10, 3), topic("b", 5, 2)), false)));
+                for (int step = 0; step < 60; step++) {
+                    int broker = 1 + random.nextInt(5);
+                    MetadataImage next;
+                    switch (random.nextInt(4)) {
+                        case 0, 1 -> next = apply(image, l.fenceBroker(image, broker));
+                        case 2 -> next = apply(image, l.unfenceBroker(image, broker));
+                        default -> next = apply(image, l.rebalanceLeaders(image, random.nextInt(30)));
+                    }
+                    checkInvariants(image, next);
+                    image = next;
                 }
-                checkInvariants(image, next);
-                image = next;
             }
         }
+
     }
 
     private static void checkInvariants(MetadataImage before, MetadataImage after) {

@@ -60,6 +60,9 @@ class ControllerMessagesTest {
             new ControllerCommand.ControlledShutdown(2),
             new ControllerCommand.AlterPartition("orders", 3, 1, 7, 12, List.of(1, 3)),
             new ControllerCommand.AlterPartition("", -1, -1, 0, 0, List.of()),
+            new ControllerCommand.AlterReassignments(Map.of("orders", Map.of(0, Optional.of(List.of(4, 5, 6)),
+                    1, Optional.empty()), "empty", Map.of())),
+            new ControllerCommand.AlterReassignments(Map.of()),
             new ControllerCommand.ElectLeaders(false, Map.of("t", List.of(0, 1, 2), "u", List.of())),
             new ControllerCommand.ElectLeaders(true, null));
 
@@ -78,7 +81,8 @@ class ControllerMessagesTest {
     private static TopicImage topicImage() {
         return new TopicImage("orders", Uuid.randomUuid(), List.of(
                 new PartitionImage(0, List.of(1, 2, 3), List.of(1, 2), 1, 4, 9),
-                new PartitionImage(1, List.of(2, 3, 1), List.of(3), -1, Integer.MAX_VALUE, 0)),
+                new PartitionImage(1, List.of(2, 3, 1), List.of(3), -1, Integer.MAX_VALUE, 0),
+                new PartitionImage(2, List.of(1, 2, 4), List.of(1, 2), 1, 0, 3, List.of(4), List.of(2))),
                 Map.of("retention.ms", "1000"));
     }
 

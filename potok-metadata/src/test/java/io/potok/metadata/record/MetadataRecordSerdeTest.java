@@ -70,7 +70,7 @@ class MetadataRecordSerdeTest {
             case 0 -> new RegisterBroker(r.nextInt(), randomString(r, 30), r.nextInt(65536), randomOptional(r));
             case 1 -> new CreateTopic(randomString(r, 40), randomUuid(r));
             case 2 -> new Partition(randomUuid(r), r.nextInt(), randomInts(r), randomInts(r), r.nextInt(),
-                    r.nextInt(), r.nextInt());
+                    r.nextInt(), r.nextInt(), randomInts(r), randomInts(r));
             case 3 -> new Config(ResourceKind.values()[r.nextInt(ResourceKind.values().length)], randomString(r, 20),
                     randomString(r, 20), randomOptional(r));
             case 4 -> new RemoveTopic(randomUuid(r));

@@ -1,23 +1,73 @@
 package io.potok.server.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParameterException;
 
-/** The {@code potok} command: {@code potok start}, and the admin commands as they arrive. */
+/**
+ * The {@code potok} command: {@code potok start} runs a node; the other commands are clients of a
+ * running node ({@code topic}, {@code produce}, {@code consume}, {@code group}, {@code cluster}).
+ *
+ * <p>Client commands print one line on stderr and exit non-zero when something fails: 1 when the
+ * broker refused or could not be reached, 2 for bad arguments. They never show a stack trace, and
+ * kafka-clients' logging is kept to errors (set {@code POTOK_LOG_LEVEL} to see more).
+ */
 @Command(name = "potok", mixinStandardHelpOptions = true, version = "Potok 0.1.0",
         description = "A Kafka-compatible distributed commit log.",
-        subcommands = {StartCommand.class})
+        subcommands = {StartCommand.class, TopicCommand.class, ProduceCommand.class, ConsumeCommand.class,
+                GroupCommand.class, ClusterCommand.class})
 public final class PotokCommand implements Runnable {
 
     public static void main(String[] args) {
+        boolean start = args.length > 0 && args[0].equals("start");
+        if (!start) {
+            quietLogging();
+        }
         CommandLine cli = new CommandLine(new PotokCommand());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("potok: " + e.getMessage());
+            if (e instanceof CliFailure failure) {
+                commandLine.getErr().println("potok: " + failure.getMessage());
+                return failure.exitCode();
+            }
+            if (e instanceof ParameterException p) {
+                return usageError(p);
+            }
+            commandLine.getErr().println("potok: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             return 1;
         });
+        cli.setParameterExceptionHandler((e, arguments) -> usageError(e));
         int exit = cli.execute(args);
-        if (exit != 0) {
+        if (exit != 0 || !start) {
+            // Client commands exit here even if a client library left a non-daemon thread behind.
+            System.out.flush();
             System.exit(exit);
+        }
+    }
+
+    /** A bad argument: one line naming the command and pointing at its help. */
+    private static int usageError(ParameterException e) {
+        CommandLine cmd = e.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        String name = cmd.getCommandSpec().qualifiedName();
+        String message = e.getMessage() == null ? "bad arguments" : e.getMessage().strip().replace('\n', ' ');
+        err.println(name + ": " + message + " (see '" + name + " --help')");
+        err.flush();
+        return CliFailure.USAGE;
+    }
+
+    /**
+     * Client commands log warnings and errors only, and kafka-clients errors only (its warnings about
+     * unreachable nodes would repeat what the command reports in one line). slf4j-simple reads these
+     * properties when the first logger is created, so this runs before any class that logs is loaded.
+     */
+    private static void quietLogging() {
+        String level = System.getenv("POTOK_LOG_LEVEL");
+        if (level == null || level.isBlank()) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+            System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
+        } else {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
         }
     }
 

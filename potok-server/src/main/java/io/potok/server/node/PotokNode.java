@@ -1,6 +1,12 @@
 package io.potok.server.node;
 
 import io.potok.broker.api.ApiHandler;
+import io.potok.broker.api.AlterConfigsHandler;
+import io.potok.broker.api.DescribeLogDirsHandler;
+import io.potok.broker.api.DescribeProducersHandler;
+import io.potok.broker.api.DescribeTopicPartitionsHandler;
+import io.potok.broker.api.ElectLeadersHandler;
+import io.potok.broker.api.IncrementalAlterConfigsHandler;
 import io.potok.broker.api.ApiVersionsHandler;
 import io.potok.broker.api.CreatePartitionsHandler;
 import io.potok.broker.api.CreateTopicsHandler;
@@ -14,6 +20,8 @@ import io.potok.broker.api.KafkaApis;
 import io.potok.broker.api.ListOffsetsHandler;
 import io.potok.broker.api.MetadataHandler;
 import io.potok.broker.api.OffsetsForLeaderEpochHandler;
+import io.potok.broker.api.AlterPartitionReassignmentsHandler;
+import io.potok.broker.api.ListPartitionReassignmentsHandler;
 import io.potok.broker.api.ProduceHandler;
 import io.potok.broker.config.BrokerConfig;
 import io.potok.broker.config.ConfigDescriber;
@@ -35,6 +43,7 @@ import io.potok.metadata.controller.MetadataController;
 import io.potok.storage.LogConfig;
 import io.potok.storage.LogManager;
 import io.potok.storage.LogManagerConfig;
+import io.potok.server.metrics.PotokMetrics;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -99,7 +108,7 @@ public final class PotokNode implements AutoCloseable {
                         config.booleanValue("auto.leader.rebalance.enable"),
                         config.longValue("leader.imbalance.check.interval.seconds") * 1000,
                         config.intValue("leader.imbalance.per.broker.percentage"),
-                        config.booleanValue("unclean.leader.election.enable"))),
+                        config.booleanValue("unclean.leader.election.enable")), quorumListener(configuredVoters)),
                 this::validateTopicConfig);
         toClose.add(controller);
         controller.start();
@@ -134,12 +143,14 @@ public final class PotokNode implements AutoCloseable {
         controller.addListener(groupCoordinator);
 
         PartitionLookup lookup = new PartitionLookup(controller, replicaManager);
-        ConfigDescriber describer = new ConfigDescriber(config);
+        ConfigDescriber describer = new ConfigDescriber(config, controller::image);
         List<ApiHandler<?>> handlers = new ArrayList<>();
         handlers.add(new ApiVersionsHandler(() -> handlers));
         handlers.add(new MetadataHandler(controller, config));
         handlers.add(new ProduceHandler(lookup, replicaManager, producePurgatory));
         handlers.add(new OffsetsForLeaderEpochHandler(lookup));
+        handlers.add(new AlterPartitionReassignmentsHandler(controller));
+        handlers.add(new ListPartitionReassignmentsHandler(controller));
         handlers.add(new FetchHandler(lookup, fetchPurgatory, config.intValue("fetch.max.bytes")));
         handlers.add(new ListOffsetsHandler(lookup));
         handlers.add(new CreateTopicsHandler(controller, describer));
@@ -149,8 +160,19 @@ public final class PotokNode implements AutoCloseable {
         handlers.add(new InitProducerIdHandler(new ProducerIdAllocator(controller)));
         handlers.add(new DescribeClusterHandler(controller));
         handlers.add(new DescribeConfigsHandler(controller, describer, config.nodeId()));
+        handlers.add(new AlterConfigsHandler(controller, describer, config.nodeId()));
+        handlers.add(new IncrementalAlterConfigsHandler(controller, describer, config.nodeId()));
+        handlers.add(new DescribeLogDirsHandler(logManager::logDirs));
+        handlers.add(new DescribeProducersHandler(lookup));
+        handlers.add(new ElectLeadersHandler(controller));
+        handlers.add(new DescribeTopicPartitionsHandler(controller));
         handlers.addAll(GroupApis.handlers(groupCoordinator, new OffsetsTopic(controller, groupConfig)));
-        KafkaApis apis = new KafkaApis(handlers);
+        int metricsPort = config.intValue("metrics.port");
+        PotokMetrics metrics = metricsPort > 0 ? PotokMetrics.create(config.listener().host(), metricsPort,
+                config.nodeId(), controller, replicaManager, groupCoordinator, lookup) : PotokMetrics.disabled();
+        toClose.add(metrics);
+        metrics.start();
+        KafkaApis apis = new KafkaApis(handlers, metrics.requestMetrics());
 
         SocketServer server = new SocketServer(config.listener().host(), config.listener().port(),
                 config.socketRequestMaxBytes(), config.numNetworkThreads(), apis, requestPool);
@@ -167,6 +189,19 @@ public final class PotokNode implements AutoCloseable {
         String host = listener.map(Endpoint::host).filter(h -> !h.isEmpty()).orElse("127.0.0.1");
         int port = listener.map(Endpoint::port).filter(p -> p > 0).orElseGet(ControllerConfig::freeLoopbackPort);
         return new Voter(config.nodeId(), host, port);
+    }
+
+    /**
+     * With configured voters, the quorum member binds to the CONTROLLER listener when one is given:
+     * as in Kafka, {@code controller.quorum.voters} is where peers connect, which may be a proxy or
+     * NAT address in front of the listener.
+     */
+    private Optional<InetSocketAddress> quorumListener(List<Voter> configuredVoters) {
+        if (configuredVoters.isEmpty()) {
+            return Optional.empty(); // singleVoter() already uses the listener
+        }
+        return config.controllerListener().filter(e -> e.port() > 0).map(e -> InetSocketAddress.createUnresolved(
+                e.host().isEmpty() ? "0.0.0.0" : e.host(), e.port()));
     }
 
     private ExecutorService requestPool() {

@@ -88,11 +88,17 @@ public final class LeaderEpochCache {
 
     /**
      * Where {@code requestedEpoch} ends: for the latest epoch, the log end offset; for an older one,
-     * the start of the next epoch this log knows.
+     * the start of the next epoch this log knows. For an epoch older than every epoch known here
+     * (a follower's history from before this log's first epoch, e.g. after an unclean election) it
+     * is {@code requestedEpoch} ending where the first known epoch starts, as in Kafka: the follower
+     * must drop everything from there.
      */
     public synchronized EpochEndOffset endOffsetFor(int requestedEpoch, long logEndOffset) {
-        if (entries.isEmpty() || requestedEpoch < entries.get(0).epoch()) {
+        if (entries.isEmpty() || requestedEpoch < 0) {
             return EpochEndOffset.UNDEFINED;
+        }
+        if (requestedEpoch < entries.get(0).epoch()) {
+            return new EpochEndOffset(requestedEpoch, entries.get(0).startOffset());
         }
         for (int i = entries.size() - 1; i >= 0; i--) {
             EpochEntry entry = entries.get(i);

@@ -46,6 +46,26 @@ public final class OffsetIndex extends AbstractIndex {
         }
     }
 
+    /**
+     * The entry with the greatest position {@code <= targetPosition}, or {@code (baseOffset, 0)} when there is none.
+     * Positions increase with offsets, so the same binary search works on them; a reader uses this to find a batch
+     * boundary near a byte limit without reading the batches before it.
+     */
+    public OffsetPosition lookupByPosition(int targetPosition) {
+        lockForRead();
+        try {
+            MappedByteBuffer buf = mmap();
+            int n = entries();
+            int slot = largestLowerBoundSlot(targetPosition, n, s -> position(buf, s));
+            if (slot < 0) {
+                return new OffsetPosition(baseOffset(), 0);
+            }
+            return new OffsetPosition(baseOffset() + relativeOffset(buf, slot), position(buf, slot));
+        } finally {
+            unlockForRead();
+        }
+    }
+
     public OffsetPosition entry(int slot) {
         lockForRead();
         try {

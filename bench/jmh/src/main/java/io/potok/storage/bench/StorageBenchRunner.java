@@ -51,6 +51,7 @@ public final class StorageBenchRunner {
         final List<Double> iterations = new ArrayList<>();
         final List<Double> roundMedians = new ArrayList<>();
         final List<Double> roundBytesPerCpuSecond = new ArrayList<>();
+        final List<Double> roundCpuShare = new ArrayList<>();
     }
 
     private StorageBenchRunner() {
@@ -110,6 +111,7 @@ public final class StorageBenchRunner {
                 s.iterations.addAll(roundValues);
                 s.roundMedians.add(median(roundValues));
                 s.roundBytesPerCpuSecond.add(bytesSum / (cpuSum / 1e9));
+                s.roundCpuShare.add(cpuSum / 1e9 / roundValues.size());
                 progress.add(String.format(Locale.ROOT, "%s %.0f MB/s (thread on CPU %.0f%%)",
                     name.substring(name.lastIndexOf('.') + 1), median(roundValues) / 1e6,
                     100 * cpuSum / 1e9 / roundValues.size()));
@@ -144,6 +146,13 @@ public final class StorageBenchRunner {
             "workload", "Potok MB/s", "raw MB/s", "ratio", "per-round ratios", "target", "met?", "ratio/CPU-s"));
         row("append (16 x 1 KiB records/batch)", series.get("appendLog"), series.get("appendRaw"), APPEND_TARGET);
         row("sequential read (1 MiB per call)", series.get("readLog"), series.get("readRaw"), READ_TARGET);
+        List<Double> cpuShares = new ArrayList<>();
+        series.values().forEach(x -> cpuShares.addAll(x.roundCpuShare));
+        double minShare = cpuShares.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+        System.out.println(String.format(Locale.ROOT, "benchmark threads were on CPU %.0f%% of the time (median of"
+            + " benchmark-rounds; lowest %.0f%%)%s", 100 * median(cpuShares), 100 * minShare, minShare < 0.9
+            ? ": OTHER LOAD took CPU from the benchmarks, so the wall-clock ratios are unreliable; ratio/CPU-s is not"
+            + " affected by descheduling" : ""));
         if (gc) {
             double one = allocPerOp.getOrDefault("1", Double.NaN);
             double sixteen = allocPerOp.getOrDefault("16", Double.NaN);

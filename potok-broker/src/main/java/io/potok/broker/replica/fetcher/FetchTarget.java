@@ -13,6 +13,8 @@ final class FetchTarget {
     final int leaderEpoch;
     volatile State state = State.TRUNCATING;
     volatile long delayedUntilMs;
+    /** While truncating over several rounds: the epoch to ask the leader about next; -1 = the log's latest. */
+    volatile int epochToAsk = -1;
 
     FetchTarget(Partition partition, int leaderEpoch) {
         this.partition = partition;

@@ -139,7 +139,8 @@ final class ReplicaFetcher implements Runnable {
             topics.computeIfAbsent(tp.topic(), t -> new OffsetForLeaderTopic().setTopic(t)).partitions()
                     .add(new OffsetForLeaderPartition().setPartition(tp.partition())
                             .setCurrentLeaderEpoch(target.leaderEpoch)
-                            .setLeaderEpoch(target.partition.log().latestEpoch()));
+                            .setLeaderEpoch(target.epochToAsk >= 0 ? target.epochToAsk
+                                    : target.partition.log().latestEpoch()));
         }
         OffsetForLeaderEpochRequestData data = new OffsetForLeaderEpochRequestData().setReplicaId(localNodeId);
         topics.values().forEach(data.topics()::add);
@@ -156,37 +157,57 @@ final class ReplicaFetcher implements Runnable {
                     target.delayedUntilMs = time.milliseconds() + config.backoffMs();
                     continue;
                 }
-                truncate(target, result.leaderEpoch(), result.endOffset());
-                target.state = FetchTarget.State.FETCHING;
+                if (truncate(target, result.leaderEpoch(), result.endOffset())) {
+                    target.state = FetchTarget.State.FETCHING;
+                }
             }
         }
     }
 
-    private void truncate(FetchTarget target, int leaderEpoch, long leaderEndOffset) {
+    /**
+     * Cuts the local log where its history leaves the leader's (KIP-101/279, Kafka's rules), given where
+     * the leader says {@code leaderEpoch} (the largest epoch it knows not above the one asked) ends.
+     * Returns true when done; false after an intermediate cut, when this log does not have the leader's
+     * epoch: it is cut to the end of its own largest epoch below that one, and the leader is asked about
+     * that epoch next (the asked epoch decreases every round, so this ends).
+     */
+    private boolean truncate(FetchTarget target, int leaderEpoch, long leaderEndOffset) {
         Partition partition = target.partition;
         long localEnd = partition.logEndOffset();
         long truncateTo;
-        int localEpoch = partition.log().latestEpoch();
+        boolean done = true;
         if (leaderEpoch < 0 || leaderEndOffset < 0) {
             // The leader knows nothing of our epochs: keep only what was committed.
             truncateTo = Math.min(partition.highWatermark(), localEnd);
-        } else if (leaderEpoch == localEpoch) {
-            truncateTo = Math.min(leaderEndOffset, localEnd);
         } else {
             EpochEndOffset local = partition.log().endOffsetForEpoch(leaderEpoch);
-            long localEndOfThatEpoch = local.endOffset() < 0 ? partition.highWatermark() : local.endOffset();
-            truncateTo = Math.min(Math.min(leaderEndOffset, localEndOfThatEpoch), localEnd);
+            if (local.endOffset() < 0) {
+                // We know no epoch at or below the leader's: its end is the best bound there is.
+                truncateTo = Math.min(leaderEndOffset, localEnd);
+            } else if (local.epoch() != leaderEpoch) {
+                // The leader's epoch is unknown here: drop what we wrote after our own epoch below it, ask again.
+                truncateTo = Math.min(local.endOffset(), localEnd);
+                target.epochToAsk = local.epoch();
+                done = false;
+            } else {
+                truncateTo = Math.min(Math.min(leaderEndOffset, local.endOffset()), localEnd);
+            }
         }
         if (truncateTo < localEnd) {
-            log.info("{}: truncating from {} to {} to match leader {} (epoch {} ends at {})",
-                    partition.topicPartition(), localEnd, truncateTo, leaderId, leaderEpoch, leaderEndOffset);
-            partition.truncateTo(truncateTo);
+            log.info("{}: truncating from {} to {} to match leader {} (its epoch {} ends at {}){}",
+                    partition.topicPartition(), localEnd, truncateTo, leaderId, leaderEpoch, leaderEndOffset,
+                    done ? "" : "; asking again about epoch " + target.epochToAsk);
+            if (!partition.truncateTo(truncateTo, target.leaderEpoch)) {
+                return false; // this partition follows another leader now; its new target starts over
+            }
         }
+        return done;
     }
 
     private void fetchOnce() throws IOException {
         long now = time.milliseconds();
         Map<TopicPartition, FetchTarget> fetching = new LinkedHashMap<>();
+        Map<TopicPartition, Long> fetchOffsets = new LinkedHashMap<>();
         Map<String, FetchRequestData.FetchTopic> topics = new LinkedHashMap<>();
         for (FetchTarget target : targets.values()) {
             if (target.state != FetchTarget.State.FETCHING || target.delayedUntilMs > now) {
@@ -194,10 +215,12 @@ final class ReplicaFetcher implements Runnable {
             }
             TopicPartition tp = target.partition.topicPartition();
             fetching.put(tp, target);
+            long fetchOffset = target.partition.logEndOffset();
+            fetchOffsets.put(tp, fetchOffset);
             topics.computeIfAbsent(tp.topic(), t -> new FetchRequestData.FetchTopic().setTopic(t)).partitions()
                     .add(new FetchRequestData.FetchPartition().setPartition(tp.partition())
                             .setCurrentLeaderEpoch(target.leaderEpoch)
-                            .setFetchOffset(target.partition.logEndOffset())
+                            .setFetchOffset(fetchOffset)
                             .setLogStartOffset(target.partition.logStartOffset())
                             .setPartitionMaxBytes(config.fetchMaxBytesPerPartition()));
         }
@@ -220,25 +243,28 @@ final class ReplicaFetcher implements Runnable {
                 if (target == null || targets.get(tp) != target) {
                     continue; // removed or re-targeted while we fetched
                 }
-                handle(target, pd);
+                handle(target, pd, fetchOffsets.get(tp));
             }
         }
     }
 
-    private void handle(FetchTarget target, FetchResponseData.PartitionData pd) {
+    private void handle(FetchTarget target, FetchResponseData.PartitionData pd, long fetchOffset) {
         Errors error = Errors.forCode(pd.errorCode());
         Partition partition = target.partition;
         switch (error) {
             case NONE -> {
                 MemoryRecords records = (MemoryRecords) pd.records();
-                partition.appendAsFollower(records == null ? MemoryRecords.EMPTY : records, pd.highWatermark());
+                // Refused (and dropped) if the partition was re-pointed or truncated while we fetched.
+                partition.appendAsFollower(records == null ? MemoryRecords.EMPTY : records, pd.highWatermark(),
+                        target.leaderEpoch, fetchOffset);
             }
             case OFFSET_OUT_OF_RANGE -> {
                 if (partition.logEndOffset() < pd.logStartOffset()) {
                     log.info("{}: behind the leader's log start {}; restarting the local log there",
                             partition.topicPartition(), pd.logStartOffset());
-                    partition.restartAt(pd.logStartOffset());
+                    partition.restartAt(pd.logStartOffset(), target.leaderEpoch);
                 } else {
+                    target.epochToAsk = -1;
                     target.state = FetchTarget.State.TRUNCATING;
                 }
             }
