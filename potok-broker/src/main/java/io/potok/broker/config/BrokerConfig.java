@@ -35,7 +35,11 @@ public final class BrokerConfig {
                 ? clientListener("advertised.listeners", string("advertised.listeners"))
                 : new Endpoint(listener.listenerName(), listener.host().isEmpty() || listener.host().equals("0.0.0.0")
                         ? "127.0.0.1" : listener.host(), listener.port());
-        quorumVoters(); // validates controller.quorum.voters at start-up
+        List<io.potok.metadata.quorum.Voter> voters = quorumVoters(); // validates controller.quorum.voters
+        if (!voters.isEmpty() && isController() && voters.stream().noneMatch(v -> v.id() == nodeId())) {
+            throw new InvalidConfigValueException("controller.quorum.voters", string("controller.quorum.voters"),
+                    "this node (node.id=" + nodeId() + ") runs a controller, so it must be one of the voters");
+        }
     }
 
     public static BrokerConfig parse(Map<String, String> raw) {
