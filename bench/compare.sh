@@ -33,7 +33,7 @@
 #   --quick              records 300000, cluster-records 150000, server-warmup 200000,
 #                        lat-seconds 8, e2e 1000, cluster rounds 1
 #   --records N          records per single-node produce test        (1000000)
-#   --cluster-records N  records for the cluster produce test         (300000)
+#   --cluster-records N  records for the cluster produce test         (500000)
 #   --rounds N           rounds of Potok,Kafka                        (2)
 #   --cluster-rounds N   rounds for the cluster workload              (= --rounds)
 #   --lat-rate R         fixed rate of the latency test, records/s   (5000)
@@ -53,7 +53,7 @@ ROOT="$(cd "$HERE/.." && pwd)"
 ANCHOR="$HERE/kafka-anchor.sh"
 POTOK="$ROOT/potok"
 
-RECORDS=1000000 CRECORDS=300000 ROUNDS=2 CROUNDS="" LAT_RATE=5000 LAT_SECONDS=15 E2E=2000 WARM=400000
+RECORDS=1000000 CRECORDS=500000 ROUNDS=2 CROUNDS="" LAT_RATE=5000 LAT_SECONDS=15 E2E=2000 WARM=400000
 ONLY="single,cluster" FLUSH=0 OUT="" POTOK_OPTS_SET=0 POTOK_OPTS=""
 SIZE=1024 PARTS=6 LINGER=5
 KPORT="${KAFKA_PORT:-21092}" PPORT="${POTOK_PORT:-22092}"

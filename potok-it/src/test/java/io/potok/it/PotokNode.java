@@ -60,7 +60,8 @@ public final class PotokNode implements AutoCloseable,
     /** Printed exactly once on stdout by a node that serves. */
     static final Pattern READY = Pattern.compile("^Potok ready on (\\S+):(\\d+)\\s*$");
 
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+    /** Generous: a cluster node waits for a quorum of others, and test JVMs share two busy cores. */
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(Long.getLong("potok.it.readyTimeoutSeconds", 60));
     private static final Duration STOP_GRACE = Duration.ofSeconds(15);
     private static final Map<String, AtomicInteger> NAMES = new ConcurrentHashMap<>();
     private static final Set<Integer> PORTS_HANDED_OUT = ConcurrentHashMap.newKeySet();
@@ -341,8 +342,11 @@ public final class PotokNode implements AutoCloseable,
         command.add(launcher(home).toString());
         command.add("start");
         command.add("--set");
-        command.add("listeners=PLAINTEXT://127.0.0.1:" + port
-                + (controllerPort > 0 ? ",CONTROLLER://127.0.0.1:" + controllerPort : ""));
+        // A controller-only node serves no Kafka clients: its one listener is the controller's, on the
+        // node's port, and its ready line names that port.
+        boolean controllerOnly = "controller".equals(overrides.getOrDefault("process.roles", "").replace(" ", ""));
+        command.add(controllerOnly ? "listeners=CONTROLLER://127.0.0.1:" + port : "listeners=PLAINTEXT://127.0.0.1:"
+                + port + (controllerPort > 0 ? ",CONTROLLER://127.0.0.1:" + controllerPort : ""));
         command.add("--set");
         command.add("log.dirs=" + dataDir.resolve("data"));
         for (Map.Entry<String, String> e : overrides.entrySet()) {

@@ -34,7 +34,7 @@ public final class DescribeClusterHandler implements ApiHandler<DescribeClusterR
     public CompletableFuture<AbstractResponse> handle(RequestHeader header, DescribeClusterRequest request, ClientInfo client) {
         MetadataImage image = controller.image();
         DescribeClusterResponseData data = new DescribeClusterResponseData()
-                .setClusterId(image.clusterId()).setControllerId(controller.activeControllerId())
+                .setClusterId(image.clusterId()).setControllerId(controller.controllerIdForClients())
                 .setEndpointType(BROKER_ENDPOINT);
         if (header.apiVersion() >= 1 && request.data().endpointType() != BROKER_ENDPOINT) {
             data.setErrorCode(Errors.UNSUPPORTED_ENDPOINT_TYPE.code())

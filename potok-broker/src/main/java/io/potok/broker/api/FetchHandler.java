@@ -5,12 +5,14 @@ import io.potok.broker.delayed.DelayedOperationPurgatory;
 import io.potok.broker.network.RequestHandler.ClientInfo;
 import io.potok.broker.replica.Partition;
 import io.potok.broker.replica.PartitionLookup;
+import io.potok.broker.replica.ReplicaSelector;
 import io.potok.broker.network.FileSliceRecords;
 import io.potok.storage.FileSlice;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.IsolationLevel;
@@ -36,14 +38,25 @@ import org.apache.kafka.common.requests.RequestHeader;
  * carries session id 0, so clients keep sending full fetch requests.
  */
 public final class FetchHandler implements ApiHandler<org.apache.kafka.common.requests.FetchRequest> {
+    /** Fetch v11 added the client's rack; from it on a consumer may be redirected to, and served by, a follower. */
+    private static final short CLIENT_METADATA_VERSION = 11;
+
     private final PartitionLookup lookup;
     private final DelayedOperationPurgatory purgatory;
     private final int brokerFetchMaxBytes;
+    private final ReplicaSelector replicaSelector;
 
     public FetchHandler(PartitionLookup lookup, DelayedOperationPurgatory purgatory, int brokerFetchMaxBytes) {
+        this(lookup, purgatory, brokerFetchMaxBytes, ReplicaSelector.NONE);
+    }
+
+    /** {@code replicaSelector}: fetch from follower (KIP-392), from {@code replica.selector.class}. */
+    public FetchHandler(PartitionLookup lookup, DelayedOperationPurgatory purgatory, int brokerFetchMaxBytes,
+                        ReplicaSelector replicaSelector) {
         this.lookup = lookup;
         this.purgatory = purgatory;
         this.brokerFetchMaxBytes = brokerFetchMaxBytes;
+        this.replicaSelector = replicaSelector;
     }
 
     @Override
@@ -64,33 +77,37 @@ public final class FetchHandler implements ApiHandler<org.apache.kafka.common.re
                     .setSessionId(FetchMetadata.INVALID_SESSION_ID)));
         }
         int maxBytes = Math.min(header.apiVersion() >= 3 ? data.maxBytes() : Integer.MAX_VALUE, brokerFetchMaxBytes);
-        ReadResult first = readAll(data, maxBytes, org.apache.kafka.common.requests.FetchRequest.replicaId(data));
+        short version = header.apiVersion();
+        ReadResult first = readAll(data, maxBytes, org.apache.kafka.common.requests.FetchRequest.replicaId(data), version);
         if (data.maxWaitMs() <= 0 || first.bytes >= Math.max(1, data.minBytes()) || first.hasError
                 || data.topics().isEmpty()) {
             return CompletableFuture.completedFuture(first.response);
         }
         CompletableFuture<AbstractResponse> future = new CompletableFuture<>();
-        purgatory.park(new DelayedFetch(first.partitions, data, maxBytes, future));
+        purgatory.park(new DelayedFetch(first.partitions, data, maxBytes, version, future));
         return future;
     }
 
     private final class DelayedFetch extends DelayedOperation {
         private final FetchRequestData data;
         private final int maxBytes;
+        private final short version;
         private final CompletableFuture<AbstractResponse> future;
         private ReadResult lastRead; // guarded by the completion flag: written only by the completing check
 
-        DelayedFetch(Set<TopicPartition> partitions, FetchRequestData data, int maxBytes,
+        DelayedFetch(Set<TopicPartition> partitions, FetchRequestData data, int maxBytes, short version,
                      CompletableFuture<AbstractResponse> future) {
             super(partitions, data.maxWaitMs());
             this.data = data;
             this.maxBytes = maxBytes;
+            this.version = version;
             this.future = future;
         }
 
         @Override
         protected synchronized boolean canComplete() {
-            ReadResult read = readAll(data, maxBytes, org.apache.kafka.common.requests.FetchRequest.replicaId(data));
+            ReadResult read = readAll(data, maxBytes, org.apache.kafka.common.requests.FetchRequest.replicaId(data),
+                    version);
             if (read.bytes >= Math.max(1, data.minBytes()) || read.hasError) {
                 lastRead = read;
                 return true;
@@ -100,7 +117,8 @@ public final class FetchHandler implements ApiHandler<org.apache.kafka.common.re
 
         @Override
         protected synchronized void onComplete(boolean expired) {
-            ReadResult read = expired || lastRead == null ? readAll(data, maxBytes, org.apache.kafka.common.requests.FetchRequest.replicaId(data)) : lastRead;
+            ReadResult read = expired || lastRead == null ? readAll(data, maxBytes,
+                    org.apache.kafka.common.requests.FetchRequest.replicaId(data), version) : lastRead;
             future.complete(read.response);
         }
     }
@@ -108,9 +126,16 @@ public final class FetchHandler implements ApiHandler<org.apache.kafka.common.re
     private record ReadResult(FetchResponse response, int bytes, boolean hasError, Set<TopicPartition> partitions) {
     }
 
-    /** {@code replicaId} >= 0 is a follower: it reads up to the log end and its position moves the ISR and HW. */
-    private ReadResult readAll(FetchRequestData data, int maxBytes, int replicaId) {
+    /**
+     * {@code replicaId} >= 0 is a follower: it reads up to the log end and its position moves the ISR and HW.
+     * A consumer reads below the high watermark; with a replica selector configured and Fetch v11+ it may
+     * read from a follower (below that follower's high watermark), and a rack-aware leader may instead
+     * answer with a preferred read replica and no records (KIP-392), which is answered at once.
+     */
+    private ReadResult readAll(FetchRequestData data, int maxBytes, int replicaId, short version) {
         boolean follower = replicaId >= 0;
+        boolean clientMetadata = !follower && version >= CLIENT_METADATA_VERSION;
+        String clientRack = clientMetadata ? data.rackId() : null;
         boolean readCommitted = data.isolationLevel() == IsolationLevel.READ_COMMITTED.id();
         FetchResponseData response = new FetchResponseData().setErrorCode(Errors.NONE.code())
                 .setSessionId(FetchMetadata.INVALID_SESSION_ID);
@@ -135,9 +160,26 @@ public final class FetchHandler implements ApiHandler<org.apache.kafka.common.re
                     partition.checkLeaderEpoch(p.currentLeaderEpoch());
                     int limit = Math.max(0, Math.min(p.partitionMaxBytes(), maxBytes - bytes));
                     // Kafka's rule: the first partition with data may exceed the limits by one batch.
+                    if (clientMetadata && replicaSelector == ReplicaSelector.RACK_AWARE && partition.isLeader()) {
+                        OptionalInt preferred = partition.preferredReadReplica(clientRack, p.fetchOffset(),
+                                lookup::rackOf);
+                        if (preferred.isPresent()) {
+                            hasError = true; // not an error, but answered at once, as in Kafka
+                            pd.setPreferredReadReplica(preferred.getAsInt())
+                                    .setHighWatermark(partition.highWatermark())
+                                    .setLastStableOffset(partition.highWatermark())
+                                    .setLogStartOffset(partition.logStartOffset());
+                            partitions.add(pd);
+                            continue;
+                        }
+                    }
+                    boolean fromFollower = clientMetadata && replicaSelector.followersServeConsumers()
+                            && !partition.isLeader();
                     // Records go out as a slice of the segment file, sent with sendfile (see ResponseWriter).
                     FileSlice slice = follower
                             ? partition.readForFollowerSlice(replicaId, p.fetchOffset(), limit)
+                            : fromFollower
+                            ? partition.readCommittedSliceAsFollower(p.fetchOffset(), limit, bytes == 0)
                             : partition.readCommittedSlice(p.fetchOffset(), limit, bytes == 0);
                     long highWatermark = partition.highWatermark();
                     pd.setHighWatermark(highWatermark).setLastStableOffset(highWatermark)

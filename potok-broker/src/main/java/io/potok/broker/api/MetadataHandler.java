@@ -73,7 +73,7 @@ public final class MetadataHandler implements ApiHandler<MetadataRequest> {
                                      List<MetadataRequestData.MetadataRequestTopic> requested) {
         MetadataResponseData data = new MetadataResponseData()
                 .setClusterId(image.clusterId())
-                .setControllerId(controller.activeControllerId());
+                .setControllerId(controller.controllerIdForClients());
         for (BrokerImage broker : image.brokers().values()) {
             if (!broker.fenced()) {
                 data.brokers().add(new MetadataResponseBroker().setNodeId(broker.id()).setHost(broker.host())

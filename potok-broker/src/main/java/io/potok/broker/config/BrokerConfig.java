@@ -30,16 +30,78 @@ public final class BrokerConfig {
         this.explicit = Map.copyOf(explicit);
         this.parsed = Map.copyOf(parsed);
         this.unknownKeys = List.copyOf(unknownKeys);
-        this.listener = clientListener("listeners", string("listeners"));
-        this.advertised = explicit.containsKey("advertised.listeners")
+        List<io.potok.metadata.quorum.Voter> voters = quorumVoters(); // validates controller.quorum.voters
+        checkRoles(voters);
+        this.listener = isBroker() ? clientListener("listeners", string("listeners")) : controllerOnlyListener(voters);
+        this.advertised = isBroker() && explicit.containsKey("advertised.listeners")
                 ? clientListener("advertised.listeners", string("advertised.listeners"))
                 : new Endpoint(listener.listenerName(), listener.host().isEmpty() || listener.host().equals("0.0.0.0")
                         ? "127.0.0.1" : listener.host(), listener.port());
-        List<io.potok.metadata.quorum.Voter> voters = quorumVoters(); // validates controller.quorum.voters
-        if (!voters.isEmpty() && isController() && voters.stream().noneMatch(v -> v.id() == nodeId())) {
+    }
+
+    /**
+     * Kafka's KRaft rules for {@code process.roles}: a controller is one of the voters; a node with
+     * one role finds the others through {@code controller.quorum.voters}, so it needs them; a
+     * broker-only node is no voter and has no controller listener; a controller-only node listens on
+     * controller listeners only.
+     */
+    private void checkRoles(List<io.potok.metadata.quorum.Voter> voters) {
+        String roles = string("process.roles");
+        if (!isBroker() && !isController()) {
+            throw new InvalidConfigValueException("process.roles", roles, "must name broker, controller or both");
+        }
+        boolean isVoter = voters.stream().anyMatch(v -> v.id() == nodeId());
+        if (!voters.isEmpty() && isController() && !isVoter) {
             throw new InvalidConfigValueException("controller.quorum.voters", string("controller.quorum.voters"),
                     "this node (node.id=" + nodeId() + ") runs a controller, so it must be one of the voters");
         }
+        if (isBroker() && isController()) {
+            return;
+        }
+        if (voters.isEmpty()) {
+            throw new InvalidConfigValueException("process.roles=" + roles + " needs controller.quorum.voters "
+                    + "(id@host:port,...): a node with one role reaches the other role's nodes through the "
+                    + "controller quorum, and an empty list means a one-voter quorum of this node alone");
+        }
+        if (!isController()) {
+            if (isVoter) {
+                throw new InvalidConfigValueException("controller.quorum.voters", string("controller.quorum.voters"),
+                        "node.id=" + nodeId() + " is a voter but process.roles=" + roles
+                                + " runs no controller (use process.roles=broker,controller or controller)");
+            }
+            controllerListener().ifPresent(e -> {
+                throw new InvalidConfigValueException("listeners", string("listeners"), "a broker-only node "
+                        + "(process.roles=" + roles + ") runs no controller, so it has no " + e.listenerName()
+                        + " listener (controller.listener.names)");
+            });
+        }
+    }
+
+    /**
+     * What a controller-only node listens on: its controller listener, else its entry in
+     * {@code controller.quorum.voters}. It serves no Kafka clients, so client listeners are refused.
+     */
+    private Endpoint controllerOnlyListener(List<io.potok.metadata.quorum.Voter> voters) {
+        io.potok.metadata.quorum.Voter self = voters.stream().filter(v -> v.id() == nodeId()).findFirst()
+                .orElseThrow();
+        if (!explicit.containsKey("listeners")) {
+            return new Endpoint(controllerListenerNames().get(0), self.host(), self.port());
+        }
+        List<String> names = controllerListenerNames();
+        for (Endpoint e : Endpoint.parseList("listeners", string("listeners"))) {
+            if (!names.contains(e.listenerName())) {
+                throw new InvalidConfigValueException("listeners", string("listeners"), "a controller-only node "
+                        + "(process.roles=controller) serves no Kafka clients, so it listens on controller listeners "
+                        + "only (controller.listener.names=" + String.join(",", names) + "), not " + e);
+            }
+        }
+        Endpoint e = controllerListener().orElseThrow();
+        return new Endpoint(e.listenerName(), e.host(), e.port() > 0 ? e.port() : self.port());
+    }
+
+    private List<String> controllerListenerNames() {
+        return Arrays.stream(string("controller.listener.names").split(",")).map(String::trim)
+                .filter(s -> !s.isEmpty()).toList();
     }
 
     public static BrokerConfig parse(Map<String, String> raw) {
@@ -75,6 +137,7 @@ public final class BrokerConfig {
         return (Integer) parsed.get("node.id");
     }
 
+    /** The client listener; on a controller-only node (no client listener) the controller listener. */
     public Endpoint listener() {
         return listener;
     }
@@ -203,13 +266,31 @@ public final class BrokerConfig {
 
     /** The port of a {@code CONTROLLER://} entry in {@code listeners}, if the user gave one. */
     public Optional<Endpoint> controllerListener() {
-        List<String> names = Arrays.stream(string("controller.listener.names").split(",")).map(String::trim).toList();
+        List<String> names = controllerListenerNames();
         return Endpoint.parseList("listeners", string("listeners")).stream()
                 .filter(e -> names.contains(e.listenerName())).findFirst();
     }
 
+    /** {@code process.roles} contains {@code controller}: this node runs a voter of the controller quorum. */
     public boolean isController() {
-        return Arrays.asList(string("process.roles").replace(" ", "").split(",")).contains("controller");
+        return roles().contains("controller");
+    }
+
+    /** {@code process.roles} contains {@code broker}: this node registers as a broker and serves clients. */
+    public boolean isBroker() {
+        return roles().contains("broker");
+    }
+
+    /**
+     * The roles as the metadata layer names them. On a controller-only node {@link #listener()} is
+     * its controller listener, where the quorum member binds; it has no client listener.
+     */
+    public io.potok.metadata.controller.ProcessRoles processRoles() {
+        return io.potok.metadata.controller.ProcessRoles.of(isBroker(), isController());
+    }
+
+    private List<String> roles() {
+        return Arrays.stream(string("process.roles").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
     private static Endpoint clientListener(String key, String value) {

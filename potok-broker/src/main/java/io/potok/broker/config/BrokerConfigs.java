@@ -120,7 +120,11 @@ public final class BrokerConfigs {
             .define("replica.fetch.response.max.bytes", INT, "10485760", "[0,...]", atLeast(0), "")
             .define("replica.fetch.backoff.ms", LONG, "1000", "[0,...]", atLeast(0), "")
             .define("replica.socket.timeout.ms", INT, "30000", "[1,...]", atLeast(1), "")
-            .define("replica.selector.class", STRING, null, "")
+            // Kafka's two selectors, recognised by name and implemented by Potok (see ReplicaSelector).
+            .define("replica.selector.class", STRING, null,
+                    "[, org.apache.kafka.common.replica.LeaderSelector, org.apache.kafka.common.replica.RackAwareReplicaSelector]",
+                    oneOf("", "org.apache.kafka.common.replica.LeaderSelector",
+                            "org.apache.kafka.common.replica.RackAwareReplicaSelector"), "")
             .define("broker.session.timeout.ms", INT, "9000", "[1,...]", atLeast(1), "")
             .define("broker.heartbeat.interval.ms", INT, "2000", "[1,...]", atLeast(1), "");
 

@@ -75,6 +75,21 @@ public final class ConfigDescriber {
         return entries;
     }
 
+    /**
+     * The value every topic key takes for a topic without overrides on this node, dynamic broker
+     * configs included: what the storage engine should use as topic defaults. With no dynamic
+     * configs it equals {@link BrokerConfig#topicDefaults()}.
+     */
+    public Map<String, String> topicDefaults() {
+        Map<String, String> defaults = new java.util.HashMap<>();
+        for (ConfigEntry e : topic(Map.of())) {
+            if (e.value() != null) {
+                defaults.put(e.name(), e.value());
+            }
+        }
+        return defaults;
+    }
+
     /** Every broker key Kafka or Potok knows, plus dynamic keys of this broker, with their value on this node. */
     public List<ConfigEntry> broker() {
         Layers layers = layers();

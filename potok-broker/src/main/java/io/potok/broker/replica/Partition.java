@@ -119,7 +119,7 @@ public final class Partition {
         }
         state = next;
         if (newLeadership) {
-            if (!previous.isr().contains(localNodeId)) {
+            if (!previous.isr().contains(localNodeId) && !completesReassignment(previous, next)) {
                 LOG.warn("{}: leading at epoch {} although this replica was not in the ISR {} (unclean leader "
                         + "election): data may be lost, records above offset {} that the old ISR acknowledged are "
                         + "not here", topicPartition, next.leaderEpoch(), previous.isr(), log.logEndOffset());
@@ -137,6 +137,17 @@ public final class Partition {
         }
         maybeAdvanceHighWatermark();
         return newLeadership;
+    }
+
+    /**
+     * True if {@code next} is the completion of the reassignment in {@code previous}. The controller
+     * completes a move in the same decision that adds the last target replica to the ISR, and may
+     * elect that replica (it leaves the old leader behind): such a leader was in sync although the
+     * previous ISR did not list it yet, so its election is clean.
+     */
+    private static boolean completesReassignment(PartitionImage previous, PartitionImage next) {
+        return previous.isReassigning() && !next.isReassigning() && next.replicas().equals(previous.targetReplicas())
+                && next.isr().containsAll(next.replicas());
     }
 
     private void becomeLeader(PartitionImage next) {
@@ -217,6 +228,42 @@ public final class Partition {
     public FileSlice readForFollowerSlice(int replicaId, long fetchOffset, int maxBytes) {
         recordFollowerFetch(replicaId, fetchOffset);
         return log.readSlice(fetchOffset, maxBytes, Long.MAX_VALUE, true);
+    }
+
+    /**
+     * KIP-392: the replica a consumer in {@code clientRack} should fetch from instead of this leader, if
+     * any (Kafka's rack-aware rule): none when the leader is in that rack; else the in-sync follower in
+     * that rack that has {@code fetchOffset} and the most records. {@code rackOf} maps broker → rack.
+     */
+    public synchronized java.util.OptionalInt preferredReadReplica(String clientRack, long fetchOffset,
+                                                                   java.util.function.IntFunction<String> rackOf) {
+        PartitionImage current = state;
+        if (current.leader() != localNodeId || clientRack == null || clientRack.isEmpty()
+                || clientRack.equals(rackOf.apply(localNodeId))) {
+            return java.util.OptionalInt.empty();
+        }
+        int best = -1;
+        long bestEnd = -1;
+        for (int replica : current.isr()) {
+            FollowerState follower = followers.get(replica);
+            if (replica == localNodeId || follower == null || follower.logEndOffset < fetchOffset
+                    || !clientRack.equals(rackOf.apply(replica))) {
+                continue;
+            }
+            if (follower.logEndOffset > bestEnd) {
+                best = replica;
+                bestEnd = follower.logEndOffset;
+            }
+        }
+        return best < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(best);
+    }
+
+    /**
+     * A consumer's read from this replica while it follows (KIP-392): what is below its own high
+     * watermark, which trails the leader's by at most a fetch round.
+     */
+    public FileSlice readCommittedSliceAsFollower(long offset, int maxBytes, boolean minOneMessage) {
+        return log.readSlice(offset, maxBytes, highWatermark, minOneMessage);
     }
 
     // ---- leader: ISR --------------------------------------------------------------------------

@@ -31,6 +31,12 @@ public final class PartitionLookup {
         return Optional.ofNullable(name).filter(n -> !n.isEmpty());
     }
 
+    /** The rack broker {@code brokerId} registered with, or null. */
+    public String rackOf(int brokerId) {
+        io.potok.metadata.image.BrokerImage broker = controller.image().brokers().get(brokerId);
+        return broker == null ? null : broker.rack().orElse(null);
+    }
+
     public Optional<Uuid> topicId(String name) {
         return controller.image().topic(name).map(TopicImage::id);
     }

@@ -57,6 +57,8 @@ public final class ReplicaManager implements MetadataListener, AutoCloseable {
     private final LongAdder isrExpands = new LongAdder();
     private final ScheduledExecutorService background;
     private volatile MetadataController controller;
+    /** Topic defaults including dynamic broker configs from the image; static ones until started. */
+    private volatile io.potok.broker.config.ConfigDescriber describer;
     private volatile ReplicaFetcherManager fetchers;
 
     public ReplicaManager(int nodeId, BrokerConfig config, LogManager logManager) {
@@ -81,6 +83,7 @@ public final class ReplicaManager implements MetadataListener, AutoCloseable {
      */
     public void start(MetadataController metadataController) {
         this.controller = metadataController;
+        this.describer = new io.potok.broker.config.ConfigDescriber(config, metadataController::image);
         this.fetchers = new ReplicaFetcherManager(nodeId, new ReplicaFetcherConfig(
                 config.intValue("replica.fetch.wait.max.ms"), config.intValue("replica.fetch.response.max.bytes"),
                 config.intValue("replica.fetch.max.bytes"), config.longValue("replica.fetch.backoff.ms"),
@@ -100,9 +103,14 @@ public final class ReplicaManager implements MetadataListener, AutoCloseable {
                 HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS, TimeUnit.MILLISECONDS);
     }
 
+    private Map<String, String> topicDefaults() {
+        io.potok.broker.config.ConfigDescriber d = describer;
+        return d == null ? config.topicDefaults() : d.topicDefaults();
+    }
+
     /** The storage settings of a topic: broker defaults overlaid with the topic's overrides. */
     public LogConfig logConfig(TopicImage topic) {
-        Map<String, String> effective = new HashMap<>(config.topicDefaults());
+        Map<String, String> effective = new HashMap<>(topicDefaults());
         effective.putAll(topic.configs());
         return LogConfig.fromTopicConfigs(effective);
     }
@@ -144,9 +152,11 @@ public final class ReplicaManager implements MetadataListener, AutoCloseable {
                 removeTopic(old);
             }
         }
+        // Dynamic broker configs (IncrementalAlterConfigs on a broker) change every topic's defaults.
+        boolean brokerConfigsChanged = !previous.configs().equals(current.configs());
         for (TopicImage topic : current.topics().values()) {
             TopicImage before = previous.topics().get(topic.name());
-            boolean configChanged = before != null && !before.configs().equals(topic.configs());
+            boolean configChanged = before != null && (brokerConfigsChanged || !before.configs().equals(topic.configs()));
             LogConfig logConfig = null;
             int minIsr = Integer.parseInt(effective(topic, "min.insync.replicas"));
             for (PartitionImage p : topic.partitions()) {
@@ -154,7 +164,12 @@ public final class ReplicaManager implements MetadataListener, AutoCloseable {
                 Partition existing = partitions.get(tp);
                 if (!p.replicas().contains(nodeId)) {
                     if (existing != null) {
+                        // Reassigned away. The replica takes the new state first (it leads no more), so
+                        // requests parked on it (acks=all produce waiting for this ISR) are answered
+                        // NOT_LEADER_OR_FOLLOWER now, and the clients retry on the new leader.
+                        existing.update(p, minIsr);
                         stopHosting(tp);
+                        appended(tp);
                     }
                     continue;
                 }
@@ -163,6 +178,8 @@ public final class ReplicaManager implements MetadataListener, AutoCloseable {
                         logConfig = logConfig(topic);
                     }
                     Log partitionLog = logManager.getOrCreateLog(tp, logConfig);
+                    // A log recovered at start-up was opened before dynamic broker configs were known.
+                    partitionLog.updateConfig(logConfig);
                     Partition partition = new Partition(tp, topic.id(), nodeId, partitionLog, p, minIsr,
                             checkpointedHighWatermarks.getOrDefault(tp, 0L), time, this::alterIsr,
                             () -> appended(tp));
@@ -245,7 +262,7 @@ public final class ReplicaManager implements MetadataListener, AutoCloseable {
 
     private String effective(TopicImage topic, String key) {
         String value = topic.configs().get(key);
-        return value != null ? value : config.topicDefaults().get(key);
+        return value != null ? value : topicDefaults().get(key);
     }
 
     private void stopHosting(TopicPartition tp) {

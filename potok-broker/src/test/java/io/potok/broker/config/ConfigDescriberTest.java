@@ -110,4 +110,23 @@ class ConfigDescriberTest {
         assertThat(oneHour.value()).isEqualTo("3600000");
         assertThat(Optional.of(oneHour.source())).contains(ConfigSource.DEFAULT_CONFIG);
     }
+
+    @Test
+    void topicDefaultsWithoutDynamicConfigsAreTheStaticOnes() {
+        for (Map<String, String> raw : List.of(Map.<String, String>of(), Map.of("log.retention.hours", "1"),
+                Map.of("log.retention.minutes", "5", "log.retention.hours", "1", "log.roll.hours", "2",
+                        "message.max.bytes", "5000", "log.cleanup.policy", "compact"),
+                Map.of("log.flush.scheduler.interval.ms", "1000", "log.roll.jitter.hours", "1"))) {
+            BrokerConfig config = BrokerConfig.parse(raw);
+            assertThat(new ConfigDescriber(config).topicDefaults()).as("%s", raw).isEqualTo(config.topicDefaults());
+        }
+    }
+
+    @Test
+    void topicDefaultsIncludeDynamicBrokerConfigs() {
+        Map<String, String> defaults = describer(Map.of("log.cleanup.policy", "compact,delete"),
+                Map.of("log.retention.ms", "7200000", "log.cleanup.policy", "compact")).topicDefaults();
+        assertThat(defaults).containsEntry("cleanup.policy", "compact,delete").containsEntry("retention.ms", "7200000")
+                .containsEntry("segment.bytes", "1073741824");
+    }
 }

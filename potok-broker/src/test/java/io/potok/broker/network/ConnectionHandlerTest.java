@@ -354,6 +354,47 @@ class ConnectionHandlerTest {
     }
 
     @Test
+    void produceFrameIsHeldUntilItsRequestCompletesAndThenReleased() {
+        FakeHandler handler = new FakeHandler();
+        EmbeddedChannel ch = channel(handler, MAX_BYTES);
+        ByteBuf produceFrame = frame(produce((short) 1), 1);
+        ByteBuf versionsFrame = frame(apiVersions((short) 3), 2);
+        produceFrame.retain(); // the test's own reference, to watch the count
+        versionsFrame.retain();
+        ch.writeInbound(produceFrame);
+        ch.writeInbound(versionsFrame);
+        // The produce request is parsed in place, so its frame stays referenced while it is handled; other
+        // requests are copied and their frames let go at once.
+        assertThat(produceFrame.refCnt()).isEqualTo(2);
+        assertThat(versionsFrame.refCnt()).isEqualTo(1);
+
+        handler.calls.get(0).future().complete(new ProduceResponse(new ProduceResponseData()));
+        assertThat(produceFrame.refCnt()).isEqualTo(1);
+        handler.calls.get(1).future().complete(apiVersionsResponse(0));
+        ch.runPendingTasks();
+        parse(nextResponse(ch), ApiKeys.PRODUCE, (short) 9, 1);
+        parse(nextResponse(ch), ApiKeys.API_VERSIONS, (short) 3, 2);
+        produceFrame.release();
+        versionsFrame.release();
+    }
+
+    @Test
+    void produceFrameIsReleasedWhenItsHandlerThrows() {
+        RequestHandler throwing = (header, request, client) -> {
+            throw new InvalidRequestException("bad");
+        };
+        EmbeddedChannel ch = channel(throwing, MAX_BYTES);
+        ByteBuf produceFrame = frame(produce((short) 1), 1);
+        produceFrame.retain();
+        ch.writeInbound(produceFrame);
+        ch.runPendingTasks();
+        assertThat(produceFrame.refCnt()).isEqualTo(1);
+        ProduceResponse response = (ProduceResponse) parse(nextResponse(ch), ApiKeys.PRODUCE, (short) 9, 1);
+        assertThat(response).isNotNull();
+        produceFrame.release();
+    }
+
+    @Test
     void failedOrThrowingHandlerYieldsAnErrorResponse() {
         RequestHandler throwing = new RequestHandler() {
             int n;

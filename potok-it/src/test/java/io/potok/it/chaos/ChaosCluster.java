@@ -189,7 +189,11 @@ public final class ChaosCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        network.healAll();
+        try {
+            network.healAll();
+        } catch (RuntimeException | Error e) {
+            // the nodes must go whatever happened to the network
+        }
         List<Runnable> closes = new ArrayList<>();
         for (PotokNode node : nodes.values()) {
             closes.add(node::close);
@@ -263,9 +267,15 @@ public final class ChaosCluster implements AutoCloseable {
 
     /** Partition → its description, or an empty map if the cluster does not answer now. */
     public static Map<Integer, TopicPartitionInfo> describe(Admin admin, String topic) {
+        return describe(admin, topic, API_TIMEOUT);
+    }
+
+    /** As {@link #describe(Admin, String)}, giving up after {@code timeout}. */
+    public static Map<Integer, TopicPartitionInfo> describe(Admin admin, String topic, Duration timeout) {
         try {
-            TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames()
-                    .get(API_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+            TopicDescription d = admin.describeTopics(List.of(topic),
+                            new org.apache.kafka.clients.admin.DescribeTopicsOptions().timeoutMs((int) timeout.toMillis()))
+                    .allTopicNames().get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS).get(topic);
             Map<Integer, TopicPartitionInfo> out = new TreeMap<>();
             d.partitions().forEach(p -> out.put(p.partition(), p));
             return out;
@@ -287,16 +297,49 @@ public final class ChaosCluster implements AutoCloseable {
         return true;
     }
 
-    /** Waits until every partition of {@code topic} is fully replicated; returns false on timeout. */
+    /**
+     * Waits until every partition of {@code topic} is fully replicated in the metadata of every node
+     * (asked directly, not through a client that may ask a node whose image is stale, such as one
+     * just reconnected); returns false on timeout.
+     */
     public boolean awaitFullyReplicated(Admin admin, String topic, int partitions, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (fullyReplicated(describe(admin, topic), partitions)) {
+            if (fullyReplicatedEverywhere(topic, partitions)) {
                 return true;
             }
             sleep(250);
         }
         return false;
+    }
+
+    /** True if every running node's own metadata shows each partition led and with all replicas in sync. */
+    public boolean fullyReplicatedEverywhere(String topic, int partitions) {
+        for (int id : nodes.keySet()) {
+            if (!node(id).isRunning()) {
+                return false;
+            }
+            try (RawKafka wire = new RawKafka("127.0.0.1", clientPorts.get(id), 5_000)) {
+                org.apache.kafka.common.requests.MetadataResponse response = wire.send(
+                        new org.apache.kafka.common.requests.MetadataRequest.Builder(List.of(topic), false)
+                                .build((short) 12));
+                List<org.apache.kafka.common.message.MetadataResponseData.MetadataResponseTopic> topics =
+                        new ArrayList<>(response.data().topics());
+                if (topics.size() != 1 || topics.get(0).partitions().size() != partitions) {
+                    return false;
+                }
+                for (org.apache.kafka.common.message.MetadataResponseData.MetadataResponsePartition p
+                        : topics.get(0).partitions()) {
+                    if (p.errorCode() != 0 || p.leaderId() < 0
+                            || !new java.util.HashSet<>(p.isrNodes()).equals(new java.util.HashSet<>(p.replicaNodes()))) {
+                        return false;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A compact view for logs: {@code p0 L1 isr[1,2,3] ...}. */

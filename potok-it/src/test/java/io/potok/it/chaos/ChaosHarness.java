@@ -72,11 +72,25 @@ public final class ChaosHarness {
     private final Settings settings;
     private final Random random;
     private final PrintStream out;
+    /** The same progress lines, written as they happen (Maven buffers test output it sends to a file). */
+    private final PrintStream progress;
 
     private ChaosHarness(Settings settings, PrintStream out) {
         this.settings = settings;
         this.random = new Random(settings.seed());
         this.out = out;
+        this.progress = openProgressLog(settings.name());
+    }
+
+    private static PrintStream openProgressLog(String name) {
+        try {
+            java.nio.file.Path dir = java.nio.file.Paths.get("target").toAbsolutePath().resolve("potok-it-logs");
+            java.nio.file.Files.createDirectories(dir);
+            return new PrintStream(java.nio.file.Files.newOutputStream(dir.resolve(name + "-harness.log")), true,
+                    java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            return new PrintStream(java.io.OutputStream.nullOutputStream());
+        }
     }
 
     public static Result run(Settings settings) {
@@ -135,12 +149,15 @@ public final class ChaosHarness {
                     Duration.between(started, Instant.now()));
             log("%s", result.details());
             out.println(result.line());
+            progress.println(result.line());
             return result;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException("creating the topic failed", e);
+        } finally {
+            progress.close();
         }
     }
 
@@ -173,9 +190,15 @@ public final class ChaosHarness {
             log("round %d: cut node %d%s off the network (%s, %d ms); acked so far %d;%s", round, victim,
                     victim == controller ? " (the active controller)" : "", mode, downMs, producer.acked(),
                     ChaosCluster.summary(before));
+            long cutAt = System.nanoTime();
             cluster.isolate(victim, mode);
-            ChaosCluster.sleep(downMs);
-            log("round %d: during the cut:%s", round, ChaosCluster.summary(ChaosCluster.describe(admin, TOPIC)));
+            if (downMs >= 4_000) {
+                // A look at the cluster near the end of the cut, bounded so that it does not lengthen the cut.
+                ChaosCluster.sleep(downMs - 3_000);
+                log("round %d: during the cut:%s", round,
+                        ChaosCluster.summary(ChaosCluster.describe(admin, TOPIC, Duration.ofMillis(2_000))));
+            }
+            ChaosCluster.sleep(Math.max(0, downMs - (System.nanoTime() - cutAt) / 1_000_000));
             cluster.heal(victim);
         }
         long healedAt = System.nanoTime();
@@ -187,8 +210,10 @@ public final class ChaosHarness {
     }
 
     private void log(String format, Object... args) {
-        out.println("[chaos " + Instant.now() + "] " + String.format(format, args));
+        String line = "[chaos " + Instant.now() + "] " + String.format(format, args);
+        out.println(line);
         out.flush();
+        progress.println(line);
     }
 
     /**

@@ -32,6 +32,7 @@ public final class NetworkFaults {
 
     private final Map<Integer, LongSupplier> nodePids = new ConcurrentHashMap<>();
     private final Set<Link> links = ConcurrentHashMap.newKeySet();
+    private final Map<Integer, java.util.concurrent.atomic.LongAdder> bytesToClients = new ConcurrentHashMap<>();
     // guarded by this:
     private final Map<Integer, Mode> isolated = new ConcurrentHashMap<>();
 
@@ -72,6 +73,16 @@ public final class NetworkFaults {
         return isolated.containsKey(node);
     }
 
+    /** Bytes node {@code id} sent to the test's own clients (not to other nodes) through its proxy. */
+    public long bytesToClients(int id) {
+        java.util.concurrent.atomic.LongAdder n = bytesToClients.get(id);
+        return n == null ? 0 : n.sum();
+    }
+
+    void countToClient(int node, int bytes) {
+        bytesToClients.computeIfAbsent(node, id -> new java.util.concurrent.atomic.LongAdder()).add(bytes);
+    }
+
     /** Connections currently open through the proxies (for diagnostics). */
     public int openLinks() {
         return links.size();
@@ -97,19 +108,19 @@ public final class NetworkFaults {
     }
 
     /**
-     * Admits a connection accepted by a proxy: returns null if it must be refused (reset at once),
-     * else its link, black-holed if one of its ends is cut off.
+     * Admits a connection accepted by a proxy: its link, black-holed if one of its ends is cut off, or
+     * already reset (see {@link Link#reset}) if the cut drops traffic.
      */
     synchronized Link admit(int src, int dst, Socket client) {
         Link link = new Link(src, dst, client);
+        links.add(link);
         if (!allowed(src, dst)) {
             Mode mode = isolated.containsKey(dst) ? isolated.get(dst) : isolated.get(src);
-            if (mode == Mode.DROP) {
-                return null;
-            }
             link.blackholed = true;
+            if (mode == Mode.DROP) {
+                link.reset();
+            }
         }
-        links.add(link);
         return link;
     }
 
@@ -119,11 +130,26 @@ public final class NetworkFaults {
         }
     }
 
+    /**
+     * A reset never reaches a connection younger than this: Ratis 3.3's Netty client, reset while it
+     * is still completing its connect, ends up in an illegal state and never reconnects to that peer
+     * (its LogAppender fails forever). A dead port refuses connections, which Ratis handles; a proxy
+     * can only accept and then close, so it closes late enough for the connect to have completed.
+     */
+    private static final long MIN_LINK_LIFETIME_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+    private static final java.util.concurrent.ScheduledExecutorService LATE_RESETS =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "chaos-proxy-late-resets");
+                t.setDaemon(true);
+                return t;
+            });
+
     /** One proxied connection; {@link #upstream} is null while black-holed before it ever connected. */
     final class Link {
         final int src;
         final int dst;
         final Socket client;
+        private final long createdNanos = System.nanoTime();
         volatile Socket upstream;
         volatile boolean blackholed;
         private volatile boolean closed;
@@ -134,14 +160,24 @@ public final class NetworkFaults {
             this.client = client;
         }
 
+        /** Closed: no byte passes any more (its sockets may still wait for their reset). */
         boolean isClosed() {
             return closed;
         }
 
-        /** Closes both ends with a TCP reset. */
+        /** Closes both ends with a TCP reset, once the link is {@link #MIN_LINK_LIFETIME_NANOS} old. */
         void reset() {
             closed = true;
             links.remove(this);
+            long wait = MIN_LINK_LIFETIME_NANOS - (System.nanoTime() - createdNanos);
+            if (wait > 0) {
+                LATE_RESETS.schedule(this::resetSockets, wait, java.util.concurrent.TimeUnit.NANOSECONDS);
+            } else {
+                resetSockets();
+            }
+        }
+
+        private void resetSockets() {
             for (Socket s : List.of(client, upstream == null ? client : upstream)) {
                 try {
                     s.setSoLinger(true, 0);

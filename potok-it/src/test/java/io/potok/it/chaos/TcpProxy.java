@@ -68,9 +68,8 @@ final class TcpProxy implements AutoCloseable {
     private void open(Socket client) {
         int src = network.ownerOf(client.getPort(), server.getLocalPort());
         NetworkFaults.Link link = network.admit(src, dstNode, client);
-        if (link == null) {
-            resetQuietly(client);
-            return;
+        if (link.isClosed()) {
+            return; // dropped: reset once the client's connect has surely completed
         }
         try {
             client.setTcpNoDelay(true);
@@ -85,7 +84,7 @@ final class TcpProxy implements AutoCloseable {
                 link.upstream = upstream;
                 upstream.connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), CONNECT_TIMEOUT_MS);
                 if (link.isClosed()) {
-                    resetQuietly(upstream);
+                    link.reset(); // closed while we connected: make sure the new socket goes too
                     return;
                 }
                 pump(link, upstream.getInputStream(), client.getOutputStream(), "down");
@@ -103,10 +102,13 @@ final class TcpProxy implements AutoCloseable {
             try {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
-                    if (link.blackholed || out == null) {
+                    if (link.blackholed || link.isClosed() || out == null) {
                         continue;
                     }
                     out.write(buf, 0, n);
+                    if (link.src < 0 && direction.equals("down")) {
+                        network.countToClient(link.dst, n);
+                    }
                 }
             } catch (SocketException e) {
                 // reset or closed by the other pump
@@ -118,15 +120,6 @@ final class TcpProxy implements AutoCloseable {
         }, "chaos-proxy-" + name + "-" + direction);
         t.setDaemon(true);
         t.start();
-    }
-
-    private static void resetQuietly(Socket s) {
-        try {
-            s.setSoLinger(true, 0);
-            s.close();
-        } catch (IOException ignored) {
-            // already closed
-        }
     }
 
     private static void sleepQuietly(long ms) {

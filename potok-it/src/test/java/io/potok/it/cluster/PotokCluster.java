@@ -31,30 +31,55 @@ import org.apache.kafka.common.requests.RequestHeader;
  * the shared {@code controller.quorum.voters=1@127.0.0.1:C1,...}. Ports are picked once, so a
  * node restarts on the same addresses with the same data directory.
  *
+ * <p>Nodes are combined brokers and controllers unless {@link Builder#roles} says otherwise: a
+ * controller-only node is a voter listening on {@code CONTROLLER://127.0.0.1:Ci} alone (its
+ * "client port" is {@code Ci}, where its ready line points); a broker-only node is no voter and has
+ * no CONTROLLER listener. {@code controller.quorum.voters} lists the controller nodes only.
+ *
  * <p>Every node is a {@link PotokNode} (output in {@code target/potok-it-logs/<name>-n<i>.log}).
  * {@link #close()} stops all of them by PID, in parallel, and deletes their data.
  */
 public final class PotokCluster implements AutoCloseable {
     private final Map<Integer, PotokNode> nodes = new TreeMap<>();
     private final Map<Integer, Integer> clientPorts = new TreeMap<>();
+    /** process.roles of the nodes that are not combined broker + controller. */
+    private final Map<Integer, String> roles;
 
-    private PotokCluster(String name, int size, Map<String, String> settings) {
+    private PotokCluster(String name, int size, Map<String, String> settings, Map<Integer, String> roles) {
+        this.roles = Map.copyOf(roles);
         Map<Integer, Integer> quorumPorts = new TreeMap<>();
         for (int id = 1; id <= size; id++) {
-            clientPorts.put(id, PotokNode.freePort());
-            quorumPorts.put(id, PotokNode.freePort());
+            if (isBroker(id)) {
+                clientPorts.put(id, PotokNode.freePort());
+            }
+            if (isController(id)) {
+                quorumPorts.put(id, PotokNode.freePort());
+            }
         }
         String voters = quorumPorts.entrySet().stream().map(e -> e.getKey() + "@127.0.0.1:" + e.getValue())
                 .collect(Collectors.joining(","));
         for (int id = 1; id <= size; id++) {
             PotokNode.Builder builder = PotokNode.builder(name + "-n" + id)
-                    .port(clientPorts.get(id))
-                    .controllerPort(quorumPorts.get(id))
                     .set("node.id", Integer.toString(id))
                     .set("controller.quorum.voters", voters);
+            if (!isBroker(id)) {
+                builder.port(quorumPorts.get(id)).set("process.roles", "controller");
+            } else if (!isController(id)) {
+                builder.port(clientPorts.get(id)).set("process.roles", "broker");
+            } else {
+                builder.port(clientPorts.get(id)).controllerPort(quorumPorts.get(id));
+            }
             settings.forEach(builder::set);
             nodes.put(id, builder.build());
         }
+    }
+
+    private boolean isBroker(int id) {
+        return roles.getOrDefault(id, "broker,controller").contains("broker");
+    }
+
+    private boolean isController(int id) {
+        return roles.getOrDefault(id, "broker,controller").contains("controller");
     }
 
     public static Builder builder(String name) {
@@ -66,6 +91,7 @@ public final class PotokCluster implements AutoCloseable {
         private final String name;
         private int size = 3;
         private final Map<String, String> settings = new LinkedHashMap<>();
+        private final Map<Integer, String> roles = new TreeMap<>();
 
         private Builder(String name) {
             this.name = name;
@@ -84,9 +110,15 @@ public final class PotokCluster implements AutoCloseable {
             return this;
         }
 
+        /** {@code process.roles} of node {@code id}: "broker", "controller" (default "broker,controller"). */
+        public Builder roles(int id, String processRoles) {
+            roles.put(id, processRoles);
+            return this;
+        }
+
         /** Builds the cluster and starts all nodes together (each waits for a quorum of the others). */
         public PotokCluster start() {
-            PotokCluster cluster = new PotokCluster(name, size, settings);
+            PotokCluster cluster = new PotokCluster(name, size, settings, roles);
             try {
                 cluster.parallel(cluster.nodes.keySet().stream().map(id -> (Runnable) () -> cluster.node(id).start())
                         .toList());
@@ -116,8 +148,17 @@ public final class PotokCluster implements AutoCloseable {
         return nodes.entrySet().stream().filter(e -> e.getValue().isRunning()).map(Map.Entry::getKey).toList();
     }
 
+    /** The nodes that are brokers (every node unless {@link Builder#roles} made some controllers only). */
+    public List<Integer> brokerIds() {
+        return new ArrayList<>(clientPorts.keySet());
+    }
+
     public int clientPort(int id) {
-        return clientPorts.get(id);
+        Integer port = clientPorts.get(id);
+        if (port == null) {
+            throw new IllegalArgumentException("node " + id + " is a controller only: it has no client port");
+        }
+        return port;
     }
 
     /** SIGKILL, like {@code kill -9}: no controlled shutdown, no clean log close. */
@@ -148,13 +189,14 @@ public final class PotokCluster implements AutoCloseable {
 
     // ------------------------------------------------------------------ clients
 
-    /** The client addresses of the running nodes. */
+    /** The client addresses of the running brokers. */
     public String bootstrap() {
-        return runningIds().stream().map(id -> "127.0.0.1:" + clientPorts.get(id)).collect(Collectors.joining(","));
+        return runningIds().stream().filter(clientPorts::containsKey).map(id -> "127.0.0.1:" + clientPorts.get(id))
+                .collect(Collectors.joining(","));
     }
 
     public String bootstrap(int id) {
-        return "127.0.0.1:" + clientPorts.get(id);
+        return "127.0.0.1:" + clientPort(id);
     }
 
     public Admin admin(String bootstrap) {
@@ -177,7 +219,7 @@ public final class PotokCluster implements AutoCloseable {
         RequestHeader header = new RequestHeader(ApiKeys.METADATA, version, "potok-it-cluster", 1);
         ByteBuffer request = MetadataRequest.Builder.allTopics().build(version).serializeWithHeader(header);
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", clientPorts.get(id)), 5_000);
+            socket.connect(new InetSocketAddress("127.0.0.1", clientPort(id)), 5_000);
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             byte[] frame = new byte[4 + request.remaining()];

@@ -56,8 +56,8 @@ class FollowerCatchUpTest {
                 send(producer, 300, RECORDS_WHILE_DOWN);
 
                 cluster.startNode(victim);
-                await("node " + victim + " back in every ISR", WAIT, () -> ChaosCluster.fullyReplicated(
-                        ChaosCluster.describe(admin, TOPIC), PARTITIONS));
+                await("node " + victim + " back in every ISR", WAIT, () -> cluster.fullyReplicatedEverywhere(TOPIC,
+                        PARTITIONS));
                 send(producer, 300 + RECORDS_WHILE_DOWN, 300);
             }
             int total = 600 + RECORDS_WHILE_DOWN;

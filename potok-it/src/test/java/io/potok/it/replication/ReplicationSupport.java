@@ -38,8 +38,13 @@ final class ReplicationSupport {
 
     /** A producer without idempotence (so that acks=1 is allowed) that fails fast: no retries. */
     static KafkaProducer<String, String> producer(ChaosCluster cluster, String acks, Object... keyValues) {
+        return producer(cluster.bootstrap(), acks, keyValues);
+    }
+
+    /** As {@link #producer(ChaosCluster, String, Object...)}, bootstrapping from {@code bootstrap} only. */
+    static KafkaProducer<String, String> producer(String bootstrap, String acks, Object... keyValues) {
         Map<String, Object> c = new HashMap<>();
-        c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
+        c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ProducerConfig.CLIENT_ID_CONFIG, "replication-it-" + acks);
         c.put(ProducerConfig.ACKS_CONFIG, acks);
         c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.utils.internals.Exit;
 
 /**
@@ -16,10 +17,13 @@ import org.apache.kafka.common.utils.internals.Exit;
  *
  * <p>The tools end with {@code Exit.exit(code)} (Kafka's exit hook, never {@code System.exit}) and
  * register their clean-up with {@code Exit.addShutdownHook}. While a tool runs, the exit procedure
- * throws {@link ToolExited} to unwind {@code main} with the code, and the shutdown hooks are
- * collected and run after {@code main} ends, as the JVM would on exit (the console producer only
- * flushes in its hook). {@code System.out}, {@code System.err} and {@code System.in} are swapped for
- * the run, so runs are serialised by one lock; that is why this saves a JVM start per tool.
+ * only records the code: the first call wins, as the JVM would have ended there (several tools call
+ * {@code Exit.exit} inside a {@code try} whose {@code catch (Throwable)} calls it again, so unwinding
+ * with an exception would change the code, the way Kafka's own tool tests also avoid). The shutdown
+ * hooks are collected and run after {@code main} returns, as the JVM would on exit (the console
+ * producer only flushes in its hook). {@code System.out}, {@code System.err} and {@code System.in}
+ * are swapped for the run, so runs are serialised by one lock. Running in-process saves a JVM start
+ * per tool.
  */
 final class KafkaTool {
     private static final Object LOCK = new Object();
@@ -48,24 +52,15 @@ final class KafkaTool {
         }
     }
 
-    /** Unwinds a tool's {@code main} at {@code Exit.exit}; an Error so that {@code catch (Exception)} lets it pass. */
-    static final class ToolExited extends Error {
-        final int code;
-
-        ToolExited(int code) {
-            super("Exit.exit(" + code + ")", null, false, false);
-            this.code = code;
-        }
-    }
-
     private KafkaTool() {
     }
 
     static Result run(Main main, String... args) {
-        return run(main, "", args);
+        return runWithInput(main, "", args);
     }
 
-    static Result run(Main main, String stdin, String... args) {
+    /** Runs the tool with {@code stdin} as its standard input (the console producer reads records from it). */
+    static Result runWithInput(Main main, String stdin, String... args) {
         synchronized (LOCK) {
             PrintStream originalOut = System.out;
             PrintStream originalErr = System.err;
@@ -73,15 +68,14 @@ final class KafkaTool {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             List<Runnable> hooks = new ArrayList<>();
-            int code = 0;
+            AtomicReference<Integer> exitCode = new AtomicReference<>();
+            int code;
             try (PrintStream capturedOut = new PrintStream(out, true, StandardCharsets.UTF_8);
                  PrintStream capturedErr = new PrintStream(err, true, StandardCharsets.UTF_8)) {
                 System.setOut(capturedOut);
                 System.setErr(capturedErr);
                 System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-                Exit.setExitProcedure((status, message) -> {
-                    throw new ToolExited(status);
-                });
+                Exit.setExitProcedure((status, message) -> exitCode.compareAndSet(null, status));
                 Exit.setShutdownHookAdder((name, hook) -> {
                     synchronized (hooks) {
                         hooks.add(hook);
@@ -89,11 +83,10 @@ final class KafkaTool {
                 });
                 try {
                     main.main(args);
-                } catch (ToolExited e) {
-                    code = e.code;
+                    code = exitCode.get() != null ? exitCode.get() : 0;
                 } catch (Throwable t) {
                     t.printStackTrace(capturedErr);
-                    code = -1;
+                    code = exitCode.get() != null ? exitCode.get() : -1;
                 }
                 runHooks(hooks, capturedErr);
             } finally {
@@ -115,8 +108,6 @@ final class KafkaTool {
                 Thread t = new Thread(() -> {
                     try {
                         hook.run();
-                    } catch (ToolExited ignored) {
-                        // a hook that exits: nothing left to do
                     } catch (RuntimeException e) {
                         e.printStackTrace(err);
                     }

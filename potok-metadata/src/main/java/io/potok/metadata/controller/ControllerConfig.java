@@ -21,11 +21,15 @@ import java.util.Optional;
  * @param quorumListener           where this node's quorum member listens (the {@code CONTROLLER://}
  *                                 listener) when that differs from its entry in {@code voters}, for
  *                                 example behind a proxy or NAT; empty = listen on the voter address
+ * @param roles                    {@code process.roles}: a broker-only node runs no quorum member
+ *                                 ({@code metadataDir} and {@code quorumListener} are unused) and a
+ *                                 controller-only node registers no broker ({@code advertised*} and
+ *                                 {@code rack} are unused)
  */
 public record ControllerConfig(int nodeId, String clusterId, Path metadataDir, String advertisedHost,
                                int advertisedPort, Optional<String> rack, int defaultNumPartitions,
                                short defaultReplicationFactor, boolean deleteTopicEnable, List<Voter> voters,
-                               Timings timings, Optional<InetSocketAddress> quorumListener) {
+                               Timings timings, Optional<InetSocketAddress> quorumListener, ProcessRoles roles) {
 
     /**
      * Timers of the quorum and of broker liveness, with Kafka's key names.
@@ -48,6 +52,29 @@ public record ControllerConfig(int nodeId, String clusterId, Path metadataDir, S
 
     public ControllerConfig {
         voters = List.copyOf(voters);
+        if (roles == null) {
+            throw new IllegalArgumentException("roles is required");
+        }
+        if (!roles.isController() && voters.isEmpty()) {
+            throw new IllegalArgumentException("a broker-only node needs the controller quorum voters");
+        }
+    }
+
+    /** A combined broker and controller (the default roles). */
+    public ControllerConfig(int nodeId, String clusterId, Path metadataDir, String advertisedHost, int advertisedPort,
+                            Optional<String> rack, int defaultNumPartitions, short defaultReplicationFactor,
+                            boolean deleteTopicEnable, List<Voter> voters, Timings timings,
+                            Optional<InetSocketAddress> quorumListener) {
+        this(nodeId, clusterId, metadataDir, advertisedHost, advertisedPort, rack, defaultNumPartitions,
+                defaultReplicationFactor, deleteTopicEnable, voters, timings, quorumListener,
+                ProcessRoles.BROKER_AND_CONTROLLER);
+    }
+
+    /** This config with other roles. */
+    public ControllerConfig withRoles(ProcessRoles newRoles) {
+        return new ControllerConfig(nodeId, clusterId, metadataDir, advertisedHost, advertisedPort, rack,
+                defaultNumPartitions, defaultReplicationFactor, deleteTopicEnable, voters, timings, quorumListener,
+                newRoles);
     }
 
     /** The quorum member listens on its own voter address. */

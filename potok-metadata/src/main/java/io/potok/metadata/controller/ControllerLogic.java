@@ -160,7 +160,8 @@ public final class ControllerLogic {
                                 + e.getValue() + ".")));
                 continue;
             }
-            int rf = t.partitions().isEmpty() ? 1 : t.partitions().get(0).replicas().size();
+            // A partition being reassigned counts with its target, not its transient replicas.
+            int rf = t.partitions().isEmpty() ? 1 : t.partitions().get(0).targetReplicas().size();
             List<Integer> brokers = placementOrder(image);
             if (rf > brokers.size()) {
                 results.add(TopicResult.failed(e.getKey(), new ApiError(Errors.INVALID_REPLICATION_FACTOR,
@@ -628,7 +629,14 @@ public final class ControllerLogic {
                                 "No reassignment is in progress for " + e.getKey() + "-" + partition));
                         continue;
                     }
-                    next = cancelReassignment(p, alive);
+                    next = cancelReassignment(topic.get(), p, alive);
+                    if (next == null) {
+                        perPartition.put(partition, new ApiError(Errors.INVALID_REPLICA_ASSIGNMENT,
+                                "Unable to revert partition assignment for " + e.getKey() + "-" + partition
+                                        + " because it would require an unclean leader election: no replica of "
+                                        + "the original assignment is in sync"));
+                        continue;
+                    }
                 } else {
                     List<Integer> target = pe.getValue().get();
                     ApiError invalid = validateTarget(image, target);
@@ -659,10 +667,15 @@ public final class ControllerLogic {
         return ApiError.NONE;
     }
 
+    /**
+     * The new assignment is the target followed by every current replica not in it (those leave on
+     * completion). Replicas of a move in progress that the new target drops are therefore removed
+     * only on completion too, like the original ones: they may be in the ISR or even lead (as Kafka).
+     */
     private PartitionImage startReassignment(PartitionImage p, List<Integer> target, Set<Integer> alive) {
         List<Integer> original = p.replicas().stream().filter(r -> !p.addingReplicas().contains(r)).toList();
         List<Integer> adding = target.stream().filter(r -> !original.contains(r)).toList();
-        List<Integer> removing = original.stream().filter(r -> !target.contains(r)).toList();
+        List<Integer> removing = p.replicas().stream().filter(r -> !target.contains(r)).toList();
         List<Integer> replicas = new ArrayList<>(target);
         replicas.addAll(removing);
         PartitionImage next = new PartitionImage(p.partition(), replicas, p.isr(), p.leader(), p.leaderEpoch(),
@@ -673,17 +686,30 @@ public final class ControllerLogic {
         return next;
     }
 
-    private PartitionImage cancelReassignment(PartitionImage p, Set<Integer> alive) {
+    /**
+     * Reverts to the replicas that are not being added. Null when none of them is in sync and the
+     * topic does not allow an unclean election: the adding replicas hold the only in-sync copies,
+     * and dropping them would lose acknowledged records (Kafka refuses such a cancel too).
+     */
+    private PartitionImage cancelReassignment(TopicImage topic, PartitionImage p, Set<Integer> alive) {
         List<Integer> replicas = p.replicas().stream().filter(r -> !p.addingReplicas().contains(r)).toList();
         List<Integer> isr = new ArrayList<>(p.isr().stream().filter(replicas::contains).toList());
         int leader = p.leader();
         int epoch = p.leaderEpoch();
-        if (!replicas.contains(leader)) {
+        if (isr.isEmpty()) {
+            if (!uncleanAllowed(topic)) {
+                return null;
+            }
+            leader = replicas.stream().filter(alive::contains).findFirst().orElse(-1);
+            if (leader == -1) {
+                return null;
+            }
+            warnUnclean(topic, p, leader);
+            isr.add(leader);
+            epoch++;
+        } else if (!replicas.contains(leader)) {
             leader = replicas.stream().filter(r -> isr.contains(r) && alive.contains(r)).findFirst().orElse(-1);
             epoch++;
-        }
-        if (isr.isEmpty() && leader >= 0) {
-            isr.add(leader);
         }
         return new PartitionImage(p.partition(), replicas, isr, leader, epoch, p.partitionEpoch() + 1);
     }

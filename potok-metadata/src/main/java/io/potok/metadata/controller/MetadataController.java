@@ -1,7 +1,10 @@
 package io.potok.metadata.controller;
 
+import io.potok.metadata.image.BrokerImage;
 import io.potok.metadata.image.MetadataImage;
 import io.potok.metadata.image.MetadataPublisher;
+import io.potok.metadata.quorum.MetadataFollower;
+import io.potok.metadata.quorum.QuorumClient;
 import io.potok.metadata.quorum.RatisQuorum;
 import io.potok.metadata.record.MetadataRecord.ResourceKind;
 import java.io.IOException;
@@ -25,10 +28,16 @@ import org.slf4j.LoggerFactory;
  * This node's door to the cluster metadata: the current image, and the administrative commands,
  * which go to the active controller wherever it runs (here or on another node).
  *
- * <p>Every node runs a member of the controller quorum today (combined broker + controller). The
- * metadata log is replicated by Apache Ratis; a single node is a one-voter quorum on the same
- * code path. A command's answer is returned only once this node's own image includes its effects,
- * so a client that creates a topic and asks this node for metadata right after sees it.
+ * <p>How the node takes part depends on its {@link ProcessRoles}. A controller (alone or combined
+ * with a broker) runs a voter of the controller quorum: the metadata log is replicated by Apache
+ * Ratis, a single node is a one-voter quorum on the same code path, and while its voter leads it
+ * is the active controller ({@link QuorumController}). A broker-only node runs no voter: it
+ * follows the log by fetching it from the active controller ({@link MetadataFollower}) and
+ * reaches the controller through a {@link QuorumClient}. A broker (alone or combined) registers
+ * and heartbeats; a controller-only node does neither, so it is never a broker in the image.
+ *
+ * <p>A command's answer is returned only once this node's own image includes its effects, so a
+ * client that creates a topic and asks this node for metadata right after sees it.
  */
 public final class MetadataController implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MetadataController.class);
@@ -37,21 +46,15 @@ public final class MetadataController implements AutoCloseable {
 
     private final ControllerConfig config;
     private final MetadataPublisher publisher;
-    private final RatisQuorum quorum;
-    private final QuorumController activeController;
+    private final QuorumMembership membership;
     private final ScheduledExecutorService background;
     private volatile boolean closing;
 
     public MetadataController(ControllerConfig config, TopicConfigValidator configValidator) {
         this.config = config;
         this.publisher = new MetadataPublisher(config.clusterId());
-        this.quorum = new RatisQuorum(config.nodeId(), config.voters(), config.metadataDir(), config.clusterId(),
-                publisher, config.timings().electionTimeoutMs());
-        config.quorumListener().ifPresent(quorum::listenOn);
-        ControllerLogic logic = new ControllerLogic(new ControllerLogic.ClusterDefaults(config.defaultNumPartitions(),
-                config.defaultReplicationFactor(), config.deleteTopicEnable(),
-                config.timings().uncleanLeaderElectionEnable()), configValidator);
-        this.activeController = new QuorumController(logic, publisher, quorum, config.timings(), Time.SYSTEM);
+        this.membership = config.roles().isController() ? new VoterMembership(config, publisher, configValidator)
+                : new FollowerMembership(config, publisher);
         this.background = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "potok-broker-lifecycle");
             t.setDaemon(true);
@@ -59,11 +62,18 @@ public final class MetadataController implements AutoCloseable {
         });
     }
 
-    /** Starts the quorum member, registers this broker and waits until this node's image includes that. */
+    /**
+     * Starts this node's part in the quorum (its voter, or its metadata follower). A broker then
+     * registers and waits until this node's image includes that; a controller-only node returns
+     * once its voter runs, without waiting for a quorum.
+     */
     public void start() throws IOException {
-        quorum.setCommandHandler(activeController);
-        quorum.setLeadershipListener(activeController);
-        quorum.start();
+        membership.start();
+        if (!config.roles().isBroker()) {
+            log.info("Controller {} started (controller only: not a broker) with voters {}", config.nodeId(),
+                    config.voters());
+            return;
+        }
         try {
             submit(new ControllerCommand.RegisterBroker(config.nodeId(), config.advertisedHost(),
                     config.advertisedPort(), config.rack())).get(REGISTRATION_TIMEOUT_MS, TimeUnit.MILLISECONDS);
@@ -84,9 +94,34 @@ public final class MetadataController implements AutoCloseable {
         return publisher.image();
     }
 
-    /** The node acting as active controller, or -1 while the quorum has no leader. */
+    /** The node acting as active controller (the Raft leader), or -1 while the quorum has no leader. */
     public int activeControllerId() {
-        return quorum.leaderId();
+        return membership.leaderId();
+    }
+
+    /**
+     * The controller id to tell Kafka clients (Metadata, DescribeCluster), as a KRaft broker does.
+     * Clients send controller-bound requests (CreateTopics, ElectLeaders, ...) to the broker with
+     * that id and drop it when no listed broker has it. So: the active controller while it is a
+     * registered broker (every combined node), otherwise a live broker, which forwards: this node
+     * when it is one, else the lowest live id; -1 when there is none.
+     */
+    public int controllerIdForClients() {
+        int active = activeControllerId();
+        MetadataImage image = image();
+        if (active < 0 || image.brokers().containsKey(active)) {
+            return active;
+        }
+        BrokerImage self = image.brokers().get(config.nodeId());
+        if (self != null && !self.fenced()) {
+            return self.id();
+        }
+        return image.brokers().values().stream().filter(b -> !b.fenced()).mapToInt(BrokerImage::id).min().orElse(-1);
+    }
+
+    /** This node's {@code process.roles}. */
+    public ProcessRoles roles() {
+        return config.roles();
     }
 
     /** Adds a listener; it is first told the current image (as a change from the empty image). */
@@ -170,7 +205,7 @@ public final class MetadataController implements AutoCloseable {
 
     /** A leader change between the client's choice and the command's arrival fails the command: try again. */
     private CompletableFuture<byte[]> sendWithRetry(byte[] encoded, long deadlineMs) {
-        return quorum.sendToLeader(encoded).handle((bytes, error) -> {
+        return membership.sendToLeader(encoded).handle((bytes, error) -> {
             if (error == null) {
                 return CompletableFuture.completedFuture(bytes);
             }
@@ -203,7 +238,11 @@ public final class MetadataController implements AutoCloseable {
         if (offset < 0) {
             return CompletableFuture.completedFuture(null);
         }
-        return publisher.whenApplied(offset).orTimeout(COMMAND_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        CompletableFuture<Void> applied = publisher.whenApplied(offset);
+        if (!applied.isDone()) {
+            membership.catchUp();
+        }
+        return applied.orTimeout(COMMAND_TIMEOUT_MS, TimeUnit.MILLISECONDS)
                 .exceptionally(e -> {
                     throw new TimeoutException("This node's metadata did not reach offset " + offset + " in time");
                 });
@@ -213,7 +252,7 @@ public final class MetadataController implements AutoCloseable {
         if (closing) {
             return;
         }
-        quorum.sendToLeader(ControllerMessages.encodeCommand(new ControllerCommand.BrokerHeartbeat(config.nodeId())))
+        membership.sendToLeader(ControllerMessages.encodeCommand(new ControllerCommand.BrokerHeartbeat(config.nodeId())))
                 .whenComplete((r, e) -> {
                     if (e != null && !closing) {
                         log.debug("Heartbeat to the active controller failed: {}", e.toString());
@@ -227,6 +266,9 @@ public final class MetadataController implements AutoCloseable {
      */
     public void controlledShutdown(long timeoutMs) {
         closing = true;
+        if (!config.roles().isBroker()) {
+            return; // a controller-only node leads no partitions
+        }
         try {
             submit(new ControllerCommand.ControlledShutdown(config.nodeId())).get(timeoutMs, TimeUnit.MILLISECONDS);
             log.info("Controlled shutdown of broker {} done", config.nodeId());
@@ -241,7 +283,103 @@ public final class MetadataController implements AutoCloseable {
     public void close() throws IOException {
         closing = true;
         background.shutdownNow();
-        activeController.close();
-        quorum.close();
+        membership.close();
+    }
+
+    /** How this node takes part in the controller quorum. */
+    private interface QuorumMembership {
+        void start() throws IOException;
+
+        /** Sends an encoded command to the active controller; completes with its encoded reply. */
+        CompletableFuture<byte[]> sendToLeader(byte[] command);
+
+        /** The Raft leader (active controller) as this node knows it, or -1. */
+        int leaderId();
+
+        /** This node waits for an offset its image lacks: get it soon. */
+        void catchUp();
+
+        void close() throws IOException;
+    }
+
+    /** A controller: a Raft voter holding the metadata log, and the active controller while it leads. */
+    private static final class VoterMembership implements QuorumMembership {
+        private final RatisQuorum quorum;
+        private final QuorumController activeController;
+
+        VoterMembership(ControllerConfig config, MetadataPublisher publisher, TopicConfigValidator configValidator) {
+            this.quorum = new RatisQuorum(config.nodeId(), config.voters(), config.metadataDir(), config.clusterId(),
+                    publisher, config.timings().electionTimeoutMs());
+            config.quorumListener().ifPresent(quorum::listenOn);
+            ControllerLogic logic = new ControllerLogic(new ControllerLogic.ClusterDefaults(
+                    config.defaultNumPartitions(), config.defaultReplicationFactor(), config.deleteTopicEnable(),
+                    config.timings().uncleanLeaderElectionEnable()), configValidator);
+            this.activeController = new QuorumController(logic, publisher, quorum, config.timings(), Time.SYSTEM);
+        }
+
+        @Override
+        public void start() throws IOException {
+            quorum.setCommandHandler(activeController);
+            quorum.setLeadershipListener(activeController);
+            quorum.start();
+        }
+
+        @Override
+        public CompletableFuture<byte[]> sendToLeader(byte[] command) {
+            return quorum.sendToLeader(command);
+        }
+
+        @Override
+        public int leaderId() {
+            return quorum.leaderId();
+        }
+
+        @Override
+        public void catchUp() {
+            // A voter applies every committed entry as Raft delivers it.
+        }
+
+        @Override
+        public void close() throws IOException {
+            activeController.close();
+            quorum.close();
+        }
+    }
+
+    /** A broker-only node: no Raft server; it fetches the log from the active controller and forwards to it. */
+    private static final class FollowerMembership implements QuorumMembership {
+        private final QuorumClient client;
+        private final MetadataFollower follower;
+
+        FollowerMembership(ControllerConfig config, MetadataPublisher publisher) {
+            this.client = new QuorumClient(config.clusterId(), config.voters());
+            this.follower = new MetadataFollower(client, publisher, config.nodeId());
+        }
+
+        @Override
+        public void start() {
+            follower.start();
+        }
+
+        @Override
+        public CompletableFuture<byte[]> sendToLeader(byte[] command) {
+            return client.sendToLeader(command);
+        }
+
+        @Override
+        public int leaderId() {
+            return follower.leaderId();
+        }
+
+        @Override
+        public void catchUp() {
+            follower.wakeUp();
+        }
+
+        @Override
+        public void close() throws IOException {
+            follower.close();
+            client.close();
+        }
     }
 }

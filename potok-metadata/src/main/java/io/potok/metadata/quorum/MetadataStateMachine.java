@@ -38,8 +38,11 @@ import org.slf4j.LoggerFactory;
  * log order to the node's image. Snapshots hold the image as records ({@link ImageSnapshot}), so the
  * Raft log can be purged behind them.
  *
- * <p>Read-only queries are the channel to the active controller: a forwarded command arrives as a
- * query on the Raft leader and is handed to the {@link CommandHandler}.
+ * <p>Read-only queries are the channel to the active controller. They arrive on the Raft leader and
+ * are of two kinds, told apart by their first byte: a {@link MetadataFetch metadata fetch} from a
+ * broker-only node, answered here from the {@link MetadataLogTail} of recent committed batches
+ * (the node follows the log without being a voter), and a forwarded command, handed to the
+ * {@link CommandHandler}.
  *
  * <p>Threading: Ratis calls {@link #applyTransaction} from one apply thread in log order.
  */
@@ -51,12 +54,29 @@ final class MetadataStateMachine extends BaseStateMachine {
     private final RaftPeerId self;
     private final AtomicReference<CommandHandler> commandHandler = new AtomicReference<>();
     private final AtomicReference<LeadershipListener> leadershipListener = new AtomicReference<>();
+    private final MetadataLogTail tail;
+    /** Ends parked metadata fetches after their wait. */
+    private final java.util.concurrent.ScheduledExecutorService fetchTimer;
     private volatile int leaderId = -1;
 
     MetadataStateMachine(MetadataPublisher publisher, RaftPeerId self) {
         this.publisher = publisher;
         this.self = self;
+        this.fetchTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "potok-metadata-fetch-timer-" + self);
+            t.setDaemon(true);
+            return t;
+        });
+        this.tail = new MetadataLogTail(Integer.parseInt(self.toString()), publisher::image, fetchTimer,
+                TAIL_MAX_BATCHES, TAIL_MAX_BYTES, FETCH_MAX_RESPONSE_BYTES);
     }
+
+    /** Bounds of the in-memory log tail that broker-only nodes fetch from; older offsets get the image. */
+    private static final int TAIL_MAX_BATCHES = 10_000;
+    private static final long TAIL_MAX_BYTES = 16L << 20;
+    private static final int FETCH_MAX_RESPONSE_BYTES = 1 << 20;
+    /** A fetch never parks longer than this, whatever it asks: Ratis' client gives up after 5 s. */
+    static final int FETCH_MAX_WAIT_MS = 2_000;
 
     void setCommandHandler(CommandHandler handler) {
         commandHandler.set(handler);
@@ -94,6 +114,7 @@ final class MetadataStateMachine extends BaseStateMachine {
         List<MetadataRecord> records = MetadataRecordSerde.deserialize(Files.readAllBytes(file.toPath()));
         TermIndex termIndex = snapshot.getTermIndex();
         publisher.reset(ImageSnapshot.fromRecords(publisher.image().clusterId(), records, termIndex.getIndex()));
+        tail.reset(termIndex.getIndex());
         updateLastAppliedTermIndex(termIndex);
         log.info("Loaded metadata snapshot at {} ({} records)", termIndex, records.size());
     }
@@ -157,6 +178,7 @@ final class MetadataStateMachine extends BaseStateMachine {
                     log.warn("Discarding metadata entry {}: proposed by the controller of term {}, which had lost "
                             + "its leadership", termIndex, proposedTerm);
                     publisher.advance(termIndex.getIndex());
+                    tail.advance(termIndex.getIndex());
                     updateLastAppliedTermIndex(termIndex);
                     return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFromUtf8(DISCARDED)));
                 }
@@ -164,10 +186,12 @@ final class MetadataStateMachine extends BaseStateMachine {
             }
             List<MetadataRecord> records = MetadataRecordSerde.deserialize(bytes);
             publisher.apply(records, termIndex.getIndex());
+            tail.append(termIndex.getIndex(), bytes);
         } catch (IOException e) {
             // Every node fails on the same bytes, so skipping keeps the images identical.
             log.error("Skipping undecodable metadata entry at {}", termIndex, e);
             publisher.advance(termIndex.getIndex());
+            tail.advance(termIndex.getIndex());
         }
         updateLastAppliedTermIndex(termIndex);
         return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFromUtf8(
@@ -178,16 +202,38 @@ final class MetadataStateMachine extends BaseStateMachine {
     public void notifyTermIndexUpdated(long term, long index) {
         super.notifyTermIndexUpdated(term, index);
         publisher.advance(index);
+        tail.advance(index);
     }
 
     @Override
     public CompletableFuture<Message> query(Message request) {
+        byte[] query = request.getContent().toByteArray();
+        if (MetadataFetch.isFetch(query)) {
+            return fetch(query);
+        }
         CommandHandler handler = commandHandler.get();
         if (handler == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("Controller is not running here"));
         }
-        return handler.handle(request.getContent().toByteArray())
-                .thenApply(reply -> Message.valueOf(ByteString.copyFrom(reply)));
+        return handler.handle(query).thenApply(reply -> Message.valueOf(ByteString.copyFrom(reply)));
+    }
+
+    /** A broker-only node's metadata fetch: committed batches after its offset, or the image (see {@link MetadataLogTail}). */
+    private CompletableFuture<Message> fetch(byte[] query) {
+        MetadataFetch.Request request;
+        try {
+            request = MetadataFetch.decodeRequest(query);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return tail.fetch(request.fromOffset(), Math.min(Math.max(request.maxWaitMs(), 0), FETCH_MAX_WAIT_MS))
+                .thenApply(response -> Message.valueOf(ByteString.copyFrom(MetadataFetch.encodeResponse(response))));
+    }
+
+    @Override
+    public void close() throws IOException {
+        fetchTimer.shutdownNow();
+        super.close();
     }
 
     @Override

@@ -4,26 +4,18 @@ import io.potok.metadata.image.MetadataPublisher;
 import io.potok.metadata.record.MetadataRecord;
 import io.potok.metadata.record.MetadataRecordSerde;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.RaftConfigKeys;
-import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.netty.NettyConfigKeys;
-import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
-import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
-import org.apache.ratis.protocol.RaftGroupId;
-import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
@@ -36,14 +28,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The controller quorum on Apache Ratis: this node's Raft server (a voter) holding the metadata
- * log, and a client that reaches the current leader.
+ * log, and clients that reach the current leader.
  *
- * <p>Two paths use the client. {@link #propose} appends records (only the active controller
- * proposes, from one thread, and Ratis keeps one client's async writes in order). {@link
- * #sendToLeader} forwards an encoded command to the leader's state machine as a read-only query.
+ * <p>{@link #propose} appends records: only the active controller proposes, from one thread, and
+ * hands each batch to its own Raft server in process, which appends them in call order. {@link
+ * #sendToLeader} forwards an encoded command to the leader's state machine as a read-only query,
+ * through a {@link QuorumClient}, the same client side a broker-only node uses without a server.
+ *
+ * <p>Why proposals do not go through a Raft client: Ratis' Netty server handles each client request
+ * on one of its event-loop threads and blocks that thread until the reply. A forwarded command is
+ * answered only after its proposal commits, so if the proposal also had to come in through the
+ * Netty server, forwarded commands occupying every event-loop thread would wait for proposals no
+ * thread can read, until the clients time out.
  */
 public final class RatisQuorum implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RatisQuorum.class);
+    /** A proposal not committed by then fails (the leader normally steps down and fails it sooner). */
+    private static final long PROPOSAL_TIMEOUT_MS = 30_000;
 
     private final int nodeId;
     private final List<Voter> voters;
@@ -54,10 +55,11 @@ public final class RatisQuorum implements AutoCloseable {
     /** Where this member's Raft server binds; null = its own voter address. */
     private volatile java.net.InetSocketAddress listener;
     private RaftServer server;
-    /** Writes: one client, so the active controller's proposals stay in order. */
-    private RaftClient proposals;
+    /** Identifies this member's proposals to its Raft server (retry cache key, with the call id). */
+    private final org.apache.ratis.protocol.ClientId proposer = org.apache.ratis.protocol.ClientId.randomId();
+    private final java.util.concurrent.atomic.AtomicLong proposalCallIds = new java.util.concurrent.atomic.AtomicLong();
     /** Forwarded commands: a separate client, since a command's handling waits on a proposal. */
-    private RaftClient commands;
+    private QuorumClient commands;
 
     public RatisQuorum(int nodeId, List<Voter> voters, Path dir, String clusterId, MetadataPublisher publisher,
                        long electionTimeoutMs) {
@@ -65,11 +67,7 @@ public final class RatisQuorum implements AutoCloseable {
         this.voters = List.copyOf(voters);
         this.dir = dir;
         this.electionTimeoutMs = electionTimeoutMs;
-        RaftGroupId groupId = RaftGroupId.valueOf(UUID.nameUUIDFromBytes(
-                ("potok-metadata:" + clusterId).getBytes(StandardCharsets.UTF_8)));
-        this.group = RaftGroup.valueOf(groupId, voters.stream()
-                .map(v -> RaftPeer.newBuilder().setId(Integer.toString(v.id())).setAddress(v.host() + ":" + v.port())
-                        .build()).toList());
+        this.group = QuorumClient.group(clusterId, voters);
         this.stateMachine = new MetadataStateMachine(publisher, RaftPeerId.valueOf(Integer.toString(nodeId)));
     }
 
@@ -82,6 +80,25 @@ public final class RatisQuorum implements AutoCloseable {
     }
 
     /**
+     * Start-up time: Ratis' log output stream fills a 1 MiB padding buffer byte by byte in its static initialiser,
+     * in the interpreter (tens of milliseconds, more on a busy machine). Left alone that happens on the log worker
+     * when the first entry is written, on the path to the leader being ready; here it runs on a spare thread while
+     * this one builds the server. Only an optimisation: any failure is ignored.
+     */
+    private static void warmUpRaftLogClasses() {
+        Thread warmUp = new Thread(() -> {
+            try {
+                Class.forName("org.apache.ratis.server.raftlog.segmented.SegmentedRaftLogOutputStream", true,
+                        RatisQuorum.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError ignored) {
+                // A Ratis version without that class: nothing to warm up.
+            }
+        }, "potok-ratis-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
+    }
+
+    /**
      * Binds this member's Raft server to {@code address} instead of its voter address (peers still
      * connect to the voter address, which may be a proxy or NAT in front of it). Call before {@link #start}.
      */
@@ -90,6 +107,7 @@ public final class RatisQuorum implements AutoCloseable {
     }
 
     public void start() throws IOException {
+        warmUpRaftLogClasses();
         Voter self = voters.stream().filter(v -> v.id() == nodeId).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("node.id " + nodeId + " is not among the voters " + voters));
         RaftProperties props = new RaftProperties();
@@ -125,31 +143,20 @@ public final class RatisQuorum implements AutoCloseable {
                 .setOption(existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
                 .build();
         server.start();
-        proposals = newClient(props);
-        commands = newClient(props);
+        commands = new QuorumClient(group, props);
         log.info("Metadata quorum member {} started with voters {} ({})", nodeId, voters,
                 existing ? "recovered" : "new");
     }
 
-    private RaftClient newClient(RaftProperties props) {
-        return RaftClient.newBuilder()
-                .setProperties(props)
-                .setRaftGroup(group)
-                .setClientId(ClientId.randomId())
-                // 30 s in all. The short sleep matters at start-up: the broker registers right after the
-                // election, while the new leader is still applying its first entry (LeaderNotReady).
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(600,
-                        TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))
-                .build();
-    }
-
     /**
      * Appends one batch; completes with its log index once it is committed and applied on the leader.
+     * Fails with {@link org.apache.kafka.common.errors.NotControllerException} when this member does
+     * not lead (any more), so that a forwarded command is retried on the new active controller.
      *
-     * <p>Only the Raft leader proposes, and the batch carries the term it leads: should the Raft client
-     * deliver it to a later leader (this node was deposed, for example cut off from the others, and
-     * its client retried), the state machine discards it instead of applying a deposed controller's
-     * decisions over the new controller's (see {@link MetadataStateMachine#applyTransaction}).
+     * <p>Only the Raft leader proposes, and the batch carries the term it leads: should it end up in
+     * the log under a later term (this node was deposed and elected again meanwhile), the state
+     * machine discards it instead of applying decisions taken on a stale image (see {@link
+     * MetadataStateMachine#applyTransaction}).
      */
     public CompletableFuture<Long> propose(List<MetadataRecord> records) {
         long term;
@@ -165,8 +172,28 @@ public final class RatisQuorum implements AutoCloseable {
         }
         Message message = Message.valueOf(ByteString.copyFrom(
                 MetadataStateMachine.encodeProposal(term, MetadataRecordSerde.serialize(records))));
-        return proposals.async().send(message).thenApply(reply -> {
-            requireSuccess(reply);
+        org.apache.ratis.protocol.RaftClientRequest request = org.apache.ratis.protocol.RaftClientRequest.newBuilder()
+                .setClientId(proposer)
+                .setServerId(server.getId())
+                .setGroupId(group.getGroupId())
+                .setCallId(proposalCallIds.incrementAndGet())
+                .setMessage(message)
+                .setType(org.apache.ratis.protocol.RaftClientRequest.writeRequestType())
+                .build();
+        CompletableFuture<org.apache.ratis.protocol.RaftClientReply> submitted;
+        try {
+            submitted = server.submitClientRequestAsync(request);
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return submitted.orTimeout(PROPOSAL_TIMEOUT_MS, TimeUnit.MILLISECONDS).thenApply(reply -> {
+            if (!reply.isSuccess() && (reply.getNotLeaderException() != null
+                    || reply.getException() instanceof org.apache.ratis.protocol.exceptions.LeaderNotReadyException
+                    || reply.getException() instanceof org.apache.ratis.protocol.exceptions.LeaderSteppingDownException)) {
+                throw new org.apache.kafka.common.errors.NotControllerException("Node " + nodeId
+                        + " is not the active controller: " + reply.getException().getMessage());
+            }
+            QuorumClient.requireSuccess(reply);
             if (MetadataStateMachine.isDiscarded(reply.getMessage())) {
                 throw new org.apache.kafka.common.errors.NotControllerException("Node " + nodeId
                         + " is not the active controller: its proposal of term " + term
@@ -178,11 +205,10 @@ public final class RatisQuorum implements AutoCloseable {
 
     /** Sends an encoded command to the active controller and completes with its encoded reply. */
     public CompletableFuture<byte[]> sendToLeader(byte[] command) {
-        return commands.async().sendReadOnlyNonLinearizable(Message.valueOf(ByteString.copyFrom(command)))
-                .thenApply(reply -> {
-                    requireSuccess(reply);
-                    return reply.getMessage().getContent().toByteArray();
-                });
+        if (commands == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("Metadata quorum member not started"));
+        }
+        return commands.sendToLeader(command);
     }
 
     /** The current Raft leader (the active controller), or -1 while there is none. */
@@ -194,20 +220,10 @@ public final class RatisQuorum implements AutoCloseable {
         return nodeId;
     }
 
-    private static void requireSuccess(RaftClientReply reply) {
-        if (!reply.isSuccess()) {
-            Exception e = reply.getException();
-            throw new IllegalStateException("Metadata quorum request failed: " + (e == null ? "unknown" : e.getMessage()), e);
-        }
-    }
-
     @Override
     public void close() throws IOException {
         if (commands != null) {
             commands.close();
-        }
-        if (proposals != null) {
-            proposals.close();
         }
         if (server != null) {
             server.close();

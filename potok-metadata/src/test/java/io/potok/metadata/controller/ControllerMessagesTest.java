@@ -63,6 +63,9 @@ class ControllerMessagesTest {
             new ControllerCommand.AlterReassignments(Map.of("orders", Map.of(0, Optional.of(List.of(4, 5, 6)),
                     1, Optional.empty()), "empty", Map.of())),
             new ControllerCommand.AlterReassignments(Map.of()),
+            // An empty target (refused by the controller) is not a cancel: both must survive as sent.
+            new ControllerCommand.AlterReassignments(Map.of("t", Map.of(2, Optional.of(List.of()),
+                    3, Optional.empty(), -1, Optional.of(List.of(Integer.MAX_VALUE, -1))))),
             new ControllerCommand.ElectLeaders(false, Map.of("t", List.of(0, 1, 2), "u", List.of())),
             new ControllerCommand.ElectLeaders(true, null));
 

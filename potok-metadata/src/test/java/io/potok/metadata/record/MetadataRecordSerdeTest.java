@@ -134,6 +134,63 @@ class MetadataRecordSerdeTest {
     }
 
     @Test
+    void partitionReassignmentStateRoundTrips() throws IOException {
+        Uuid topic = Uuid.randomUuid();
+        List<MetadataRecord> batch = List.of(
+                // [1] moving to [2, 3]: target first, then the replica being removed.
+                new Partition(topic, 0, List.of(2, 3, 1), List.of(1), 1, 0, 1, List.of(2, 3), List.of(1)),
+                // Only adding, only removing, and none (the short constructor).
+                new Partition(topic, 1, List.of(3, 1), List.of(1), 1, 4, 9, List.of(3), List.of()),
+                new Partition(topic, 2, List.of(2, 1), List.of(1, 2), 2, 4, 9, List.of(), List.of(1)),
+                new Partition(topic, 3, List.of(1), List.of(1), 1, 0, 0));
+        List<MetadataRecord> read = roundTrip(batch);
+        assertThat(read).isEqualTo(batch);
+        Partition moving = (Partition) read.get(0);
+        assertThat(moving.addingReplicas()).containsExactly(2, 3);
+        assertThat(moving.removingReplicas()).containsExactly(1);
+        assertThat(((Partition) read.get(3)).addingReplicas()).isEmpty();
+    }
+
+    @Test
+    void partitionRecordsWrittenBeforeReassignmentStillRead() throws IOException {
+        // The first PARTITION layout (type 3) had no adding/removing lists; journals and snapshots
+        // written then must still load, as partitions that are not being reassigned.
+        Uuid topic = new Uuid(1, 2);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.writeInt(1);
+            out.writeByte(3);
+            out.writeLong(topic.getMostSignificantBits());
+            out.writeLong(topic.getLeastSignificantBits());
+            out.writeInt(4);
+            for (List<Integer> list : List.of(List.of(1, 2), List.of(2))) {
+                out.writeInt(list.size());
+                for (int v : list) {
+                    out.writeInt(v);
+                }
+            }
+            out.writeInt(2);
+            out.writeInt(5);
+            out.writeInt(7);
+        }
+        assertThat(MetadataRecordSerde.deserialize(bytes.toByteArray()))
+                .containsExactly(new Partition(topic, 4, List.of(1, 2), List.of(2), 2, 5, 7, List.of(), List.of()));
+    }
+
+    @Test
+    void corruptReassignmentListsAreRejected() {
+        byte[] bytes = MetadataRecordSerde.serialize(List.of(
+                new Partition(Uuid.ZERO_UUID, 0, List.of(2, 1), List.of(1), 1, 0, 0, List.of(2), List.of(1))));
+        // count(4) type(1) uuid(16) partition(4) replicas(4+8) isr(4+4) leader, epochs(12): the adding list's size.
+        java.nio.ByteBuffer.wrap(bytes).putInt(57, -3);
+        assertThatThrownBy(() -> MetadataRecordSerde.deserialize(bytes))
+                .isInstanceOf(IOException.class).hasMessageContaining("list size");
+        assertThatThrownBy(() -> MetadataRecordSerde.deserialize(Arrays.copyOf(
+                MetadataRecordSerde.serialize(List.of(new Partition(Uuid.ZERO_UUID, 0, List.of(2, 1), List.of(1), 1,
+                        0, 0, List.of(2), List.of(1)))), 65))).isInstanceOf(IOException.class);
+    }
+
+    @Test
     void longConfigValueRoundTrips() throws IOException {
         // A throttled-replica list for a large topic is a legitimate multi-kilobyte value.
         StringBuilder value = new StringBuilder();

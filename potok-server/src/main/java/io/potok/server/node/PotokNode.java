@@ -37,6 +37,7 @@ import io.potok.broker.network.SocketServer;
 import io.potok.broker.producer.ProducerIdAllocator;
 import io.potok.broker.replica.PartitionLookup;
 import io.potok.broker.replica.ReplicaManager;
+import io.potok.broker.replica.ReplicaSelector;
 import io.potok.metadata.config.InvalidConfigValueException;
 import io.potok.metadata.controller.ControllerConfig;
 import io.potok.metadata.controller.MetadataController;
@@ -61,9 +62,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Potok process: controller (a one-voter quorum today), storage, replica manager and the
+ * One Potok process: controller (a one-voter quorum by default), storage, replica manager and the
  * client listener, wired together and started in dependency order; {@link #close()} stops them in
- * reverse order so that logs are flushed and marked clean.
+ * reverse order so that logs are flushed and marked clean. With {@code process.roles=controller}
+ * only the controller runs; with {@code process.roles=broker} the controller part is a follower of
+ * the metadata log (see {@link MetadataController}).
  */
 public final class PotokNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PotokNode.class);
@@ -90,10 +93,7 @@ public final class PotokNode implements AutoCloseable {
         List<Path> logDirs = config.logDirs();
         // The storage engine locks the log dirs; the metadata journal needs its own lock, taken first.
         toClose.add(DirectoryLock.acquire(config.metadataLogDir()));
-        if (!config.isController()) {
-            throw new IllegalStateException("process.roles=" + config.string("process.roles")
-                    + " is not supported yet: every Potok node runs a controller quorum member (use broker,controller)");
-        }
+        // process.roles: BrokerConfig has checked the KRaft rules (a node with one role has voters, ...).
         List<Voter> configuredVoters = config.quorumVoters();
         List<Voter> voters = configuredVoters.isEmpty() ? List.of(singleVoter()) : configuredVoters;
         // Nodes of a new cluster agree on its id without talking: it is derived from the voter list.
@@ -108,10 +108,16 @@ public final class PotokNode implements AutoCloseable {
                         config.booleanValue("auto.leader.rebalance.enable"),
                         config.longValue("leader.imbalance.check.interval.seconds") * 1000,
                         config.intValue("leader.imbalance.per.broker.percentage"),
-                        config.booleanValue("unclean.leader.election.enable")), quorumListener(configuredVoters)),
-                this::validateTopicConfig);
+                        config.booleanValue("unclean.leader.election.enable")), quorumListener(configuredVoters),
+                config.processRoles()), this::validateTopicConfig);
         toClose.add(controller);
         controller.start();
+        if (!config.isBroker()) {
+            // Controller only: a quorum voter, the active controller while it leads. No logs, no
+            // client listener; "ready" names the controller listener, where the voter serves.
+            boundAddress = controllerAddress(voters);
+            return boundAddress;
+        }
 
         LogManager logManager = new LogManager(new LogManagerConfig(logDirs, config.numRecoveryThreadsPerDataDir(),
                 config.longValue("log.retention.check.interval.ms"), config.longValue("log.flush.scheduler.interval.ms"),
@@ -151,7 +157,8 @@ public final class PotokNode implements AutoCloseable {
         handlers.add(new OffsetsForLeaderEpochHandler(lookup));
         handlers.add(new AlterPartitionReassignmentsHandler(controller));
         handlers.add(new ListPartitionReassignmentsHandler(controller));
-        handlers.add(new FetchHandler(lookup, fetchPurgatory, config.intValue("fetch.max.bytes")));
+        handlers.add(new FetchHandler(lookup, fetchPurgatory, config.intValue("fetch.max.bytes"),
+                ReplicaSelector.forClassName(config.string("replica.selector.class"))));
         handlers.add(new ListOffsetsHandler(lookup));
         handlers.add(new CreateTopicsHandler(controller, describer));
         handlers.add(new DeleteTopicsHandler(controller));
@@ -181,6 +188,12 @@ public final class PotokNode implements AutoCloseable {
         // Closed first: leadership moves to other replicas before anything here stops.
         toClose.add(() -> controller.controlledShutdown(CONTROLLED_SHUTDOWN_TIMEOUT_MS));
         return boundAddress;
+    }
+
+    /** Where a controller-only node's quorum member listens: its CONTROLLER listener, else its voter address. */
+    private InetSocketAddress controllerAddress(List<Voter> voters) {
+        Voter self = voters.stream().filter(v -> v.id() == config.nodeId()).findFirst().orElseThrow();
+        return quorumListener(voters).orElseGet(() -> InetSocketAddress.createUnresolved(self.host(), self.port()));
     }
 
     /** The one voter of a single node: the CONTROLLER listener if configured, else a free loopback port. */

@@ -1,0 +1,66 @@
+package io.potok.it.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.potok.it.PotokNode;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** A dynamic broker config is not only reported: the running node applies it to its logs. */
+@Timeout(120)
+class DynamicBrokerConfigTest {
+    @RegisterExtension
+    static final PotokNode NODE = PotokNode.builder("DynamicBrokerConfigTest").build();
+
+    @Test
+    void dynamicMessageMaxBytesLimitsBatchesOfExistingTopics() throws Exception {
+        Properties adminProps = new Properties();
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, NODE.bootstrap());
+        Properties producerProps = new Properties();
+        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, NODE.bootstrap());
+        producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerProps.put(ProducerConfig.RETRIES_CONFIG, 0);
+        producerProps.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20_000);
+        producerProps.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        try (Admin admin = Admin.create(adminProps);
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(),
+                     new ByteArraySerializer())) {
+            admin.createTopics(List.of(new NewTopic("dyn", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            byte[] value = new byte[4_000];
+            producer.send(new ProducerRecord<>("dyn", value)).get(30, TimeUnit.SECONDS);
+
+            ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, "1");
+            admin.incrementalAlterConfigs(Map.of(broker, List.of(new AlterConfigOp(
+                    new ConfigEntry("message.max.bytes", "2000"), AlterConfigOp.OpType.SET))))
+                    .all().get(30, TimeUnit.SECONDS);
+
+            Throwable refused = catchThrowable(() -> producer.send(new ProducerRecord<>("dyn", value))
+                    .get(30, TimeUnit.SECONDS));
+            assertThat(refused).hasCauseInstanceOf(RecordTooLargeException.class);
+
+            admin.incrementalAlterConfigs(Map.of(broker, List.of(new AlterConfigOp(
+                    new ConfigEntry("message.max.bytes", ""), AlterConfigOp.OpType.DELETE))))
+                    .all().get(30, TimeUnit.SECONDS);
+            assertThat(producer.send(new ProducerRecord<>("dyn", value)).get(30, TimeUnit.SECONDS).offset())
+                    .isEqualTo(1);
+        }
+    }
+}
