@@ -1,5 +1,6 @@
 package io.potok.broker.group;
 
+import io.potok.broker.concurrent.SerialExecutor;
 import io.potok.broker.group.classic.ClassicGroup;
 import io.potok.broker.group.consumer.ConsumerGroup;
 import io.potok.broker.group.consumer.PartitionAssignor;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * {@link State#ACTIVE} → {@link State#CLOSED} (requests get NOT_COORDINATOR; waiting requests
  * are answered with it). A shard is never reopened: a new leadership gets a new shard.
  *
- * <p>Thread-safety: all state is confined to the shard's {@link ShardExecutor}; {@link #call},
+ * <p>Thread-safety: all state is confined to the shard's {@link SerialExecutor}; {@link #call},
  * {@link #load}, {@link #unload} and {@link #runTimers} may be called from any thread and hop onto
  * it. Only {@link #state} is read outside it.
  */

@@ -1,5 +1,6 @@
 package io.potok.broker.group;
 
+import io.potok.broker.concurrent.SerialExecutor;
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.potok.broker.group.consumer.PartitionAssignor;
@@ -171,7 +172,7 @@ public final class GroupCoordinator implements MetadataListener, AutoCloseable {
             previous.unload();
         }
         CoordinatorShard shard = new CoordinatorShard(tp, leaderEpoch, partitionLog.get(), config, time,
-                new ShardExecutor(executor), wakeups, () -> new ImageTopicsView(image), assignors);
+                new SerialExecutor(executor, "group coordinator shard"), wakeups, () -> new ImageTopicsView(image), assignors);
         shards.put(partition, shard);
         log.debug("Loading the groups of {} (leader epoch {})", tp, leaderEpoch);
         shard.load();

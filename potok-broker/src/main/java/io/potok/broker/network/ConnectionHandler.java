@@ -1,5 +1,6 @@
 package io.potok.broker.network;
 
+import io.potok.broker.concurrent.SerialExecutor;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -49,7 +50,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     ConnectionHandler(RequestHandler handler, Executor requestPool, int maxRequestBytes) {
         this.handler = handler;
-        this.serial = new SerialExecutor(requestPool);
+        this.serial = new SerialExecutor(requestPool, "connection");
         this.maxRequestBytes = maxRequestBytes;
     }
 

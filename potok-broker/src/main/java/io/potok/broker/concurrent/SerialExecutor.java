@@ -1,4 +1,4 @@
-package io.potok.broker.group;
+package io.potok.broker.concurrent;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
@@ -6,20 +6,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one coordinator shard's tasks one at a time, in submission order, on a shared pool, so that
- * the shard's state needs no locks while shards still run in parallel.
+ * Runs tasks one at a time, in submission order, on a shared pool. A connection uses one so that
+ * its pipelined produce requests reach the log in the order they were sent; a group coordinator
+ * shard uses one so that its state needs no locks. Different instances still run in parallel.
  *
- * <p>Thread-safety: {@link #execute} may be called from any thread; tasks never overlap.
+ * <p>Thread-safety: {@link #execute} may be called from any thread; tasks never overlap. A task
+ * that throws is logged and does not stop the ones after it.
  */
-final class ShardExecutor implements Executor {
-    private static final Logger log = LoggerFactory.getLogger(ShardExecutor.class);
+public final class SerialExecutor implements Executor {
+    private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
 
     private final Executor pool;
+    private final String name;
     private final ArrayDeque<Runnable> tasks = new ArrayDeque<>(); // guarded by this
     private boolean running; // guarded by this
 
-    ShardExecutor(Executor pool) {
+    /** {@code name} says whose tasks these are, in the log line of a failed task. */
+    public SerialExecutor(Executor pool, String name) {
         this.pool = pool;
+        this.name = name;
     }
 
     @Override
@@ -44,7 +49,7 @@ final class ShardExecutor implements Executor {
             try {
                 next.run();
             } catch (RuntimeException e) {
-                log.error("Group coordinator task failed", e);
+                log.error("A task of {} failed", name, e);
             }
         }
     }
