@@ -24,7 +24,9 @@
 #            cluster node), at each side's default heap settings.
 #   startup  cold start of a fresh node: process launch -> first answered ApiVersions request
 #            (pure-bash probe). Kafka's storage format, a separate JVM run before, is not
-#            counted (Potok formats a fresh dir inside its start).
+#            counted (Potok formats a fresh dir inside its start). Every broker start of the
+#            run is timed; the start-up table adds --starts more per side, alternating, and
+#            gives the median.
 # Durability: by default neither broker fsyncs on produce (both leave flushing to the OS:
 # log.flush.interval.messages unset). --flush adds a second table in which both run with
 # log.flush.interval.messages=1 (an fsync per append) for the single-node produce/latency tests.
@@ -40,7 +42,8 @@
 #   --lat-seconds S      length of the latency test                   (15)
 #   --e2e N              EndToEndLatency records, 0 = skip            (2000)
 #   --server-warmup N    unmeasured records before measuring          (400000)
-#   --only LIST          comma list of: single,cluster (default both; startup and memory come with them)
+#   --starts N           extra cold starts per broker, alternating, for the start-up table (5; 0 = none)
+#   --only LIST          comma list of: single,cluster,startup (default all three)
 #   --flush              add the flush-per-message table (single node)
 #   --potok-opts "..."   POTOK_JAVA_OPTS for Potok (default: the potok script's default)
 #   --out DIR            keep raw logs and results.tsv in DIR (default: temp dir, removed)
@@ -54,7 +57,7 @@ ANCHOR="$HERE/kafka-anchor.sh"
 POTOK="$ROOT/potok"
 
 RECORDS=1000000 CRECORDS=500000 ROUNDS=2 CROUNDS="" LAT_RATE=5000 LAT_SECONDS=15 E2E=2000 WARM=400000
-ONLY="single,cluster" FLUSH=0 OUT="" POTOK_OPTS_SET=0 POTOK_OPTS=""
+ONLY="single,cluster,startup" FLUSH=0 STARTS=5 OUT="" POTOK_OPTS_SET=0 POTOK_OPTS=""
 SIZE=1024 PARTS=6 LINGER=5
 KPORT="${KAFKA_PORT:-21092}" PPORT="${POTOK_PORT:-22092}"
 
@@ -63,7 +66,8 @@ note() { echo "compare.sh: $*" >&2; }
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --quick) RECORDS=300000 CRECORDS=150000 WARM=200000 LAT_SECONDS=8 E2E=1000 CROUNDS=1; shift ;;
+    --quick) RECORDS=300000 CRECORDS=150000 WARM=200000 LAT_SECONDS=8 E2E=1000 CROUNDS=1 STARTS=3; shift ;;
+    --starts) STARTS="$2"; shift 2 ;;
     --records) RECORDS="$2"; shift 2 ;;
     --cluster-records) CRECORDS="$2"; shift 2 ;;
     --rounds) ROUNDS="$2"; shift 2 ;;
@@ -366,13 +370,31 @@ cluster_round() {  # ROUND BROKER
   broker_stop "$b"
 }
 
+startup_round() {  # SAMPLE BROKER
+  sync
+  broker_start "$2" 1
+  record startup "$1" "$2" cold_s "$COLD_S"
+  record startup "$1" "$2" loadavg "$(cut -d' ' -f1 /proc/loadavg)"
+  note "[startup $1] $2 answered after ${COLD_S}s"
+  broker_stop "$2"
+}
+
 # -------------------------------------------------------------------- report --
 summary() {  # TABLE TITLE
   awk -F'\t' -v tbl="$1" -v title="$2" '
     $1 != tbl { next }
     { k = $4; v[$3, $2, k] = $5; if (!($2 in rs)) { rs[$2] = 1; nr++ } keys[k] = 1 }
-    function stat(b, k,   r, n, s) { n = 0; s = 0; for (r = 1; r <= 20; r++) if ((b, r, k) in v && v[b, r, k] != "") { s += v[b, r, k]; n++ }
-                                       return n ? s / n : "" }
+    function stat(b, k,   r, n, s, q, i, j, x) {
+      n = 0; s = 0
+      for (r = 1; r <= 20; r++) if ((b, r, k) in v && v[b, r, k] != "") {
+        x = v[b, r, k] + 0; s += x; n++
+        for (j = n - 1; j > 0 && q[j] > x; j--) q[j + 1] = q[j]
+        q[j + 1] = x
+      }
+      if (!n) return ""
+      if (tbl == "startup") return (n % 2 ? q[(n + 1) / 2] : (q[n / 2] + q[n / 2 + 1]) / 2)
+      return s / n
+    }
     function per(b, k, fmt,   r, out) { out = ""; for (r = 1; r <= 20; r++) if ((b, r, k) in v) out = out (out == "" ? "" : " ") sprintf(fmt, v[b, r, k]); return out }
     function line(name, k, fmt, target,   a, b, ratio, ok) {
       if (!(k in keys)) return
@@ -439,6 +461,12 @@ if [[ ",$ONLY," == *,cluster,* ]]; then
     cluster_round "$r" kafka
   done
 fi
+if [[ ",$ONLY," == *,startup,* ]]; then
+  for ((r = 1; r <= STARTS; r++)); do
+    startup_round "$r" potok
+    startup_round "$r" kafka
+  done
+fi
 
 {
   echo "## Potok vs Apache Kafka 4.4.0 - bench/compare.sh, $(date -u +%Y-%m-%d) $(date -u +%H:%M) UTC, $(( ($(date +%s) - T0) / 60 )) min"
@@ -448,11 +476,12 @@ fi
   echo "- records: $SIZE B, $PARTS partitions, linger.ms=$LINGER, batch.size 16384; produce tests $RECORDS records (cluster: $CRECORDS), steady state after 10% warm-up records; server warm-up $WARM records"
   echo "- latency test: producer-perf at $LAT_RATE records/s for $LAT_SECONDS s, acks=all (send->ack); e2e: EndToEndLatency, $E2E records one by one"
   echo "- rounds: $ROUNDS single-node (Potok, Kafka alternating, fresh brokers each), $CROUNDS cluster"
-  echo "- values are 'round1 round2 ... (mean)'; the ratio is of the means; MB/s is MiB/s as Kafka's tools print it"
+  echo "- values are 'round1 round2 ... (mean)'; the ratio is of the means (of the medians for start-up); MB/s is MiB/s as Kafka's tools print it"
   echo "- command: bench/compare.sh $ARGS"
   [[ ",$ONLY," == *,single,* ]] && summary os "Single node, durability: both leave flushing to the OS (no fsync per produce)"
   [[ $FLUSH == 1 ]] && summary fsync "Single node, durability: both fsync every append (log.flush.interval.messages=1)"
   [[ ",$ONLY," == *,cluster,* ]] && summary cluster "3-node cluster, RF 3, min.insync.replicas=2, acks=all (durability: flushing left to the OS)"
+  [[ ",$ONLY," == *,startup,* && $STARTS -gt 0 ]] && summary startup "Cold start, single node, empty data dir: $STARTS starts per side, alternating; 'mean' column = median"
   echo
 } | tee "$OUT/summary.md"
 [[ $KEEP == 1 ]] && echo "raw logs and results.tsv: $OUT" >&2

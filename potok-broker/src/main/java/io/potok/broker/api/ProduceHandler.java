@@ -7,6 +7,7 @@ import io.potok.broker.replica.Partition;
 import io.potok.broker.replica.PartitionLookup;
 import io.potok.broker.replica.ReplicaManager;
 import io.potok.storage.LogAppendInfo;
+import io.potok.storage.ProducerStateEntry;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
@@ -21,6 +23,7 @@ import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ApiError;
 import org.apache.kafka.common.requests.ProduceRequest;
@@ -74,13 +77,15 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
             for (ProduceRequestData.PartitionProduceData p : topic.partitionData()) {
                 PartitionProduceResponse pr = new PartitionProduceResponse().setIndex(p.index())
                         .setBaseOffset(-1).setLogAppendTimeMs(-1).setLogStartOffset(-1);
+                MemoryRecords records = null;
+                Partition partition = null;
                 try {
-                    MemoryRecords records = (MemoryRecords) p.records();
+                    records = (MemoryRecords) p.records();
                     if (records == null) {
                         throw new InvalidRecordException("Produce request without records");
                     }
                     ProduceRequest.validateRecords(version, records);
-                    Partition partition = lookup.partition(topic.name(), topic.topicId(), p.index());
+                    partition = lookup.partition(topic.name(), topic.topicId(), p.index());
                     LogAppendInfo info = partition.appendAsLeader(records, acks);
                     pr.setBaseOffset(info.firstOffset()).setLogAppendTimeMs(info.logAppendTimeMs())
                             .setLogStartOffset(info.logStartOffset());
@@ -90,6 +95,11 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                     if (acks == -1 && info.lastOffset() >= 0 && partition.highWatermark() <= info.lastOffset()) {
                         waiting.add(new Waiting(partition, pr, info.lastOffset() + 1));
                     }
+                } catch (OutOfOrderSequenceException e) {
+                    setError(pr, isRetryOfForgottenBatch(partition, records)
+                            ? new ApiError(Errors.DUPLICATE_SEQUENCE_NUMBER, "The batch was appended before, longer ago "
+                                    + "than the batches whose offsets are kept: " + e.getMessage())
+                            : ErrorMapping.toApiError(e));
                 } catch (RuntimeException e) {
                     setError(pr, ErrorMapping.toApiError(e));
                 }
@@ -106,6 +116,38 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         CompletableFuture<AbstractResponse> future = new CompletableFuture<>();
         purgatory.park(new DelayedProduce(waiting, Math.max(1, request.timeout()), response, future));
         return future;
+    }
+
+    /**
+     * True if every idempotent batch refused as out of order is older than the producer's batches the
+     * log keeps, in the same producer epoch: a sequence is appended only after all the earlier ones of
+     * its epoch, so such a batch is in the log already. It is a retry whose answer was lost, typically
+     * sent to a leader that was cut off, while the producer went on with the new leader. Kafka clients
+     * take DUPLICATE_SEQUENCE_NUMBER as success; with OUT_OF_ORDER_SEQUENCE_NUMBER they would retry it
+     * until it expires and then bump the producer epoch, which resends (duplicates) the batches in
+     * flight behind it.
+     */
+    private static boolean isRetryOfForgottenBatch(Partition partition, MemoryRecords records) {
+        if (partition == null || records == null) {
+            return false;
+        }
+        boolean any = false;
+        for (RecordBatch batch : records.batches()) {
+            if (batch.producerId() < 0) {
+                return false;
+            }
+            ProducerStateEntry entry = partition.log().producerState(batch.producerId()).orElse(null);
+            if (entry == null || entry.producerEpoch() != batch.producerEpoch() || entry.batchMetadata().isEmpty()) {
+                return false;
+            }
+            int oldestKept = entry.batchMetadata().get(0).firstSeq();
+            if (batch.baseSequence() < 0 || batch.baseSequence() > batch.lastSequence()
+                    || batch.lastSequence() >= oldestKept) {
+                return false;
+            }
+            any = true;
+        }
+        return any;
     }
 
     private static void setError(PartitionProduceResponse pr, ApiError error) {

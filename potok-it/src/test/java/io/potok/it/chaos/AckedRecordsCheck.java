@@ -123,7 +123,8 @@ final class AckedRecordsCheck {
                 lost++;
                 note(problems, "acknowledged seq " + ack.seq() + " (partition " + ack.partition() + " offset "
                         + ack.offset() + ") is not in the log");
-            } else if (at[0] != ack.partition() || at[1] != ack.offset()) {
+            } else if (at[0] != ack.partition() || (ack.offset() >= 0 && at[1] != ack.offset())) {
+                // (offset -1: acknowledged as DUPLICATE_SEQUENCE_NUMBER, a retry of a batch appended before)
                 misplaced++;
                 note(problems, "acknowledged seq " + ack.seq() + " at partition " + ack.partition() + " offset "
                         + ack.offset() + " is at partition " + at[0] + " offset " + at[1]);

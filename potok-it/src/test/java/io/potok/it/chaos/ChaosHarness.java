@@ -44,9 +44,9 @@ public final class ChaosHarness {
     }
 
     /** The outcome; {@link #line()} is the one-line summary. */
-    public record Result(Settings settings, long sent, long acked, AckedRecordsCheck.Result records,
-                         ReplicaLogs.Comparison replicas, long maxUnavailableMs, Map<String, Long> failedSends,
-                         List<String> roundsNotRejoined, Duration elapsed) {
+    public record Result(Settings settings, long sent, long acked, long acksWithoutOffset,
+                         AckedRecordsCheck.Result records, ReplicaLogs.Comparison replicas, long maxUnavailableMs,
+                         Map<String, Long> failedSends, List<String> roundsNotRejoined, Duration elapsed) {
         public String line() {
             return "acked=" + acked + ", lost=" + records.lost() + ", duplicated=" + records.duplicated()
                     + ", max_unavailable_ms=" + maxUnavailableMs;
@@ -57,7 +57,8 @@ public final class ChaosHarness {
         }
 
         public String details() {
-            return "chaos " + settings + ": sent=" + sent + ", acked=" + acked + ", failed sends=" + failedSends
+            return "chaos " + settings + ": sent=" + sent + ", acked=" + acked + " (without offset, as retries of batches "
+                    + "appended before: " + acksWithoutOffset + "), failed sends=" + failedSends
                     + ", read back=" + records.recordsRead() + " (unacknowledged but written: "
                     + records.unackedPresent() + "), misplaced=" + records.misplaced() + ", out of order="
                     + records.outOfOrder() + ", replica batches compared=" + replicas.batchesCompared()
@@ -144,8 +145,8 @@ public final class ChaosHarness {
             Map<Integer, java.nio.file.Path> dirs = new TreeMap<>();
             cluster.ids().forEach(id -> dirs.put(id, cluster.logDir(id)));
             ReplicaLogs.Comparison replicas = ReplicaLogs.compare(dirs, TOPIC, PARTITIONS);
-            Result result = new Result(settings, producer.sent(), producer.acked(), records, replicas,
-                    producer.maxUnavailableMs(), producer.failures(), notRejoined,
+            Result result = new Result(settings, producer.sent(), producer.acked(), producer.acksWithoutOffset(),
+                    records, replicas, producer.maxUnavailableMs(), producer.failures(), notRejoined,
                     Duration.between(started, Instant.now()));
             log("%s", result.details());
             out.println(result.line());

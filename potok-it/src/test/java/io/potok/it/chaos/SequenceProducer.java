@@ -44,12 +44,16 @@ final class SequenceProducer implements AutoCloseable {
     private final ConcurrentLinkedQueue<Ack> acks = new ConcurrentLinkedQueue<>();
     private final Map<String, AtomicLong> failures = new ConcurrentHashMap<>();
     private final AtomicLong sent = new AtomicLong();
+    /** Acknowledged without an offset: DUPLICATE_SEQUENCE_NUMBER for a retry of a batch appended before. */
+    private final AtomicLong acksWithoutOffset = new AtomicLong();
     private final Object gapLock = new Object();
     private volatile boolean running = true;
     // guarded by gapLock:
     private long lastAckNanos;
     private long maxGapNanos;
     private long maxGapEndedAtMs;
+    /** When {@link #stop} was called (0 before): gaps are measured up to then, not over the final drain. */
+    private long stopNanos;
 
     SequenceProducer(String bootstrap, String topic, int partitions, int ratePerSec) {
         this.topic = topic;
@@ -125,20 +129,37 @@ final class SequenceProducer implements AutoCloseable {
             failures.computeIfAbsent(e.getClass().getSimpleName(), k -> new AtomicLong()).incrementAndGet();
             return;
         }
-        acks.add(new Ack(md.partition(), md.offset(), seq));
-        long now = System.nanoTime();
+        if (!md.hasOffset()) {
+            acksWithoutOffset.incrementAndGet();
+        }
+        acks.add(new Ack(md.partition(), md.hasOffset() ? md.offset() : -1, seq));
+        noteAck(System.nanoTime());
+    }
+
+    private void noteAck(long nowNanos) {
         synchronized (gapLock) {
-            long gap = now - lastAckNanos;
+            long until = stopNanos > 0 ? Math.min(nowNanos, stopNanos) : nowNanos;
+            long gap = until - lastAckNanos;
             if (gap > maxGapNanos) {
                 maxGapNanos = gap;
                 maxGapEndedAtMs = System.currentTimeMillis();
             }
-            lastAckNanos = now;
+            lastAckNanos = Math.max(lastAckNanos, until);
         }
     }
 
-    /** Stops sending and waits (up to {@code timeout}) for every record sent to be answered. */
+    /**
+     * Stops sending and waits (up to {@code timeout}) for every record sent to be answered. The time
+     * without acknowledgements counts up to this call: records still retrying afterwards (see
+     * {@link #failures()}) do not make the cluster look unavailable while nothing new is sent.
+     */
     void stop(Duration timeout) {
+        synchronized (gapLock) {
+            if (stopNanos == 0) {
+                stopNanos = System.nanoTime();
+            }
+        }
+        noteAck(System.nanoTime()); // a stall lasting until now counts
         running = false;
         thread.interrupt();
         try {
@@ -164,6 +185,10 @@ final class SequenceProducer implements AutoCloseable {
 
     long acked() {
         return acks.size();
+    }
+
+    long acksWithoutOffset() {
+        return acksWithoutOffset.get();
     }
 
     /** Failed sends by exception type (records that were never acknowledged). */

@@ -56,7 +56,9 @@ class LeaderElectionTest {
             List<String> after = new ArrayList<>();
             // Clients bootstrap from brokers 2 and 3: broker 1 is still cut off and would only make them wait.
             String reachable = cluster.bootstrap(2) + "," + cluster.bootstrap(3);
-            try (KafkaProducer<String, String> producer = ReplicationSupport.producer(reachable, "all")) {
+            // A short request timeout: a metadata request that lands on broker 1 fails over to another broker soon.
+            try (KafkaProducer<String, String> producer = ReplicationSupport.producer(reachable, "all",
+                    "request.timeout.ms", 5_000)) {
                 for (int i = 0; i < 3; i++) {
                     after.add("after-" + i);
                     producer.send(new ProducerRecord<>(topic, 0, "k", "after-" + i)).get(30, TimeUnit.SECONDS);

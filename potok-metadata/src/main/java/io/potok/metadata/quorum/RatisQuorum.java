@@ -79,21 +79,36 @@ public final class RatisQuorum implements AutoCloseable {
         stateMachine.setLeadershipListener(listener);
     }
 
+    private static final java.util.concurrent.atomic.AtomicBoolean WARMED_UP =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
     /**
-     * Start-up time: Ratis' log output stream fills a 1 MiB padding buffer byte by byte in its static initialiser,
-     * in the interpreter (tens of milliseconds, more on a busy machine). Left alone that happens on the log worker
-     * when the first entry is written, on the path to the leader being ready; here it runs on a spare thread while
-     * this one builds the server. Only an optimisation: any failure is ignored.
+     * Start-up time: does ahead of time, on whatever thread calls it, two pieces of work that {@link #start} would
+     * otherwise meet on its critical path. Ratis' log output stream fills a 1 MiB padding buffer byte by byte in its
+     * static initialiser, in the interpreter (tens of milliseconds, more on a busy machine), when the first entry is
+     * written, on the way to the leader being ready; and Ratis registers JMX beans, which creates the platform MBean
+     * server (tens of milliseconds too). Any thread, any number of times: only the first call works. Failures are
+     * ignored: this is only an optimisation.
      */
+    public static void warmUp() {
+        if (!WARMED_UP.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            java.lang.management.ManagementFactory.getPlatformMBeanServer();
+            Class.forName("org.apache.ratis.server.raftlog.segmented.SegmentedRaftLogOutputStream", true,
+                    RatisQuorum.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError | RuntimeException ignored) {
+            // A Ratis version without that class, or no JMX: nothing to warm up.
+        }
+    }
+
+    /** Runs {@link #warmUp} on a spare thread, unless it already ran, while this one builds the server. */
     private static void warmUpRaftLogClasses() {
-        Thread warmUp = new Thread(() -> {
-            try {
-                Class.forName("org.apache.ratis.server.raftlog.segmented.SegmentedRaftLogOutputStream", true,
-                        RatisQuorum.class.getClassLoader());
-            } catch (ClassNotFoundException | LinkageError ignored) {
-                // A Ratis version without that class: nothing to warm up.
-            }
-        }, "potok-ratis-warm-up");
+        if (WARMED_UP.get()) {
+            return;
+        }
+        Thread warmUp = new Thread(RatisQuorum::warmUp, "potok-ratis-warm-up");
         warmUp.setDaemon(true);
         warmUp.start();
     }

@@ -24,6 +24,8 @@ public final class PotokCommand implements Runnable {
         boolean start = args.length > 0 && args[0].equals("start");
         if (!start) {
             quietLogging();
+        } else {
+            warmUpInBackground();
         }
         CommandLine cli = start ? startOnly() : new CommandLine(new PotokCommand());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -57,6 +59,20 @@ public final class PotokCommand implements Runnable {
         CommandLine cli = new CommandLine(root);
         cli.addSubcommand("start", new StartCommand());
         return cli;
+    }
+
+    /**
+     * Start-up time: on a spare core, initialise what the start path needs later and would otherwise do on its own
+     * critical path (Ratis' JMX and log-stream set-up, Netty's native epoll library), while this thread parses
+     * arguments and configuration.
+     */
+    private static void warmUpInBackground() {
+        Thread warmUp = new Thread(() -> {
+            io.potok.metadata.quorum.RatisQuorum.warmUp();
+            io.netty.channel.epoll.Epoll.isAvailable();
+        }, "potok-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
     }
 
     /** A bad argument: one line naming the command and pointing at its help. */
