@@ -2,8 +2,9 @@
 # compare.sh - Potok against Apache Kafka 4.4.0 on this machine, side by side, with Kafka's own
 # perf tools (ProducerPerformance, ConsumerPerformance, EndToEndLatency) for both.
 #
-#   bench/compare.sh [options]            full run: 2 rounds, about 20-25 minutes on 2 cores
-#   bench/compare.sh --quick              fewer records, 1 round of the cluster: about 8 minutes
+#   bench/compare.sh [options]            full run: 2 rounds, about 15-20 minutes on 2 cores
+#                                         (--flush adds 8-10; a busy machine makes it slower)
+#   bench/compare.sh --quick              fewer records, 1 round of the cluster: about 6-8 minutes
 #
 # Both brokers are started by this script, fresh for every measurement, on 127.0.0.1, and stopped
 # (by PID) afterwards; data goes to temp dirs that are removed. Kafka's jars come from Maven
@@ -33,7 +34,7 @@
 #
 # Options:
 #   --quick              records 300000, cluster-records 150000, server-warmup 200000,
-#                        lat-seconds 8, e2e 1000, cluster rounds 1
+#                        lat-seconds 8, e2e 1000, cluster rounds 1, starts 3
 #   --records N          records per single-node produce test        (1000000)
 #   --cluster-records N  records for the cluster produce test         (500000)
 #   --rounds N           rounds of Potok,Kafka                        (2)
@@ -47,7 +48,8 @@
 #   --flush              add the flush-per-message table (single node)
 #   --potok-opts "..."   POTOK_JAVA_OPTS for Potok (default: the potok script's default)
 #   --out DIR            keep raw logs and results.tsv in DIR (default: temp dir, removed)
-# Env: JAVA, POTOK_BENCH_CACHE, KAFKA_TOOL_HEAP as for bench/kafka-anchor.sh.
+# Env: JAVA, POTOK_BENCH_CACHE, KAFKA_TOOL_HEAP as for bench/kafka-anchor.sh; KAFKA_PORT (21092) and
+#      POTOK_PORT (22092): first broker port of each side (a cluster uses the next 5 too).
 set -euo pipefail
 
 ARGS="$*"
