@@ -1,5 +1,14 @@
 package io.potok.metadata.controller;
 
+import static io.potok.metadata.record.BinaryFields.readInts;
+import static io.potok.metadata.record.BinaryFields.readOptional;
+import static io.potok.metadata.record.BinaryFields.readString;
+import static io.potok.metadata.record.BinaryFields.readUuid;
+import static io.potok.metadata.record.BinaryFields.writeInts;
+import static io.potok.metadata.record.BinaryFields.writeOptional;
+import static io.potok.metadata.record.BinaryFields.writeString;
+import static io.potok.metadata.record.BinaryFields.writeUuid;
+
 import io.potok.metadata.image.PartitionImage;
 import io.potok.metadata.image.TopicImage;
 import io.potok.metadata.record.MetadataRecord.ResourceKind;
@@ -313,8 +322,7 @@ public final class ControllerMessages {
 
     private static void writeTopic(DataOutputStream out, TopicImage t) throws IOException {
         writeString(out, t.name());
-        out.writeLong(t.id().getMostSignificantBits());
-        out.writeLong(t.id().getLeastSignificantBits());
+        writeUuid(out, t.id());
         out.writeInt(t.partitions().size());
         for (PartitionImage p : t.partitions()) {
             out.writeInt(p.partition());
@@ -331,7 +339,7 @@ public final class ControllerMessages {
 
     private static TopicImage readTopic(DataInputStream in) throws IOException {
         String name = readString(in);
-        Uuid id = new Uuid(in.readLong(), in.readLong());
+        Uuid id = readUuid(in);
         int n = in.readInt();
         List<PartitionImage> partitions = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -365,32 +373,9 @@ public final class ControllerMessages {
         return bytes.toByteArray();
     }
 
-    private static void writeString(DataOutputStream out, String value) throws IOException {
-        byte[] b = value.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(b.length);
-        out.write(b);
-    }
 
-    private static String readString(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        if (n < 0 || n > in.available()) {
-            throw new IOException("Corrupt controller message: string length " + n);
-        }
-        byte[] b = new byte[n];
-        in.readFully(b);
-        return new String(b, StandardCharsets.UTF_8);
-    }
 
-    private static void writeOptional(DataOutputStream out, Optional<String> value) throws IOException {
-        out.writeBoolean(value.isPresent());
-        if (value.isPresent()) {
-            writeString(out, value.get());
-        }
-    }
 
-    private static Optional<String> readOptional(DataInputStream in) throws IOException {
-        return in.readBoolean() ? Optional.of(readString(in)) : Optional.empty();
-    }
 
     private static void writeStrings(DataOutputStream out, List<String> values) throws IOException {
         out.writeInt(values.size());
@@ -425,22 +410,5 @@ public final class ControllerMessages {
         return map;
     }
 
-    private static void writeInts(DataOutputStream out, List<Integer> values) throws IOException {
-        out.writeInt(values.size());
-        for (int v : values) {
-            out.writeInt(v);
-        }
-    }
 
-    private static List<Integer> readInts(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        if (n < 0 || n > 100_000) {
-            throw new IOException("Corrupt controller message: list size " + n);
-        }
-        List<Integer> values = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            values.add(in.readInt());
-        }
-        return values;
-    }
 }

@@ -7,6 +7,15 @@ import io.potok.metadata.record.MetadataRecord.ProducerIds;
 import io.potok.metadata.record.MetadataRecord.RegisterBroker;
 import io.potok.metadata.record.MetadataRecord.RemoveTopic;
 import io.potok.metadata.record.MetadataRecord.ResourceKind;
+import static io.potok.metadata.record.BinaryFields.readInts;
+import static io.potok.metadata.record.BinaryFields.readOptional;
+import static io.potok.metadata.record.BinaryFields.readString;
+import static io.potok.metadata.record.BinaryFields.readUuid;
+import static io.potok.metadata.record.BinaryFields.writeInts;
+import static io.potok.metadata.record.BinaryFields.writeOptional;
+import static io.potok.metadata.record.BinaryFields.writeString;
+import static io.potok.metadata.record.BinaryFields.writeUuid;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -135,59 +144,11 @@ public final class MetadataRecordSerde {
         return ResourceKind.values()[ordinal];
     }
 
-    /** Strings as length + UTF-8 bytes: writeUTF would cap values at 64 KiB. */
-    private static void writeString(DataOutputStream out, String value) throws IOException {
-        byte[] bytes = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        out.writeInt(bytes.length);
-        out.write(bytes);
-    }
 
-    private static String readString(DataInputStream in) throws IOException {
-        int length = in.readInt();
-        if (length < 0 || length > in.available()) {
-            throw new IOException("Corrupt metadata record: string length " + length);
-        }
-        byte[] bytes = new byte[length];
-        in.readFully(bytes);
-        return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
-    }
 
-    private static void writeUuid(DataOutputStream out, Uuid id) throws IOException {
-        out.writeLong(id.getMostSignificantBits());
-        out.writeLong(id.getLeastSignificantBits());
-    }
 
-    private static Uuid readUuid(DataInputStream in) throws IOException {
-        return new Uuid(in.readLong(), in.readLong());
-    }
 
-    private static void writeOptional(DataOutputStream out, Optional<String> value) throws IOException {
-        out.writeBoolean(value.isPresent());
-        if (value.isPresent()) {
-            writeString(out, value.get());
-        }
-    }
 
-    private static Optional<String> readOptional(DataInputStream in) throws IOException {
-        return in.readBoolean() ? Optional.of(readString(in)) : Optional.empty();
-    }
 
-    private static void writeInts(DataOutputStream out, List<Integer> values) throws IOException {
-        out.writeInt(values.size());
-        for (int v : values) {
-            out.writeInt(v);
-        }
-    }
 
-    private static List<Integer> readInts(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        if (n < 0 || n > 100_000) {
-            throw new IOException("Corrupt metadata record: list size " + n);
-        }
-        List<Integer> values = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            values.add(in.readInt());
-        }
-        return values;
-    }
 }
