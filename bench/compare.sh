@@ -473,7 +473,7 @@ fi
 {
   echo "## Potok vs Apache Kafka 4.4.0 - bench/compare.sh, $(date -u +%Y-%m-%d) $(date -u +%H:%M) UTC, $(( ($(date +%s) - T0) / 60 )) min"
   echo
-  echo "- machine: $(nproc) x $(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -n 1), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM, kernel $(uname -r), $("${JAVA:-java}" -version 2>&1 | head -n 1)"
+  echo "- machine: $(nproc) x $(sed -n 's/^model name\t*: //p' /proc/cpuinfo | sed -n 1p), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM, kernel $(uname -r), $("${JAVA:-java}" -version 2>&1 | sed -n 1p)"
   echo "- heap: Potok \`$potok_heap\` (the potok script's default); Kafka \`-Xms1g -Xmx1g\` + Kafka's G1 flags (its scripts' default)"
   echo "- records: $SIZE B, $PARTS partitions, linger.ms=$LINGER, batch.size 16384; produce tests $RECORDS records (cluster: $CRECORDS), steady state after 10% warm-up records; server warm-up $WARM records"
   echo "- latency test: producer-perf at $LAT_RATE records/s for $LAT_SECONDS s, acks=all (send->ack); e2e: EndToEndLatency, $E2E records one by one"

@@ -32,7 +32,7 @@ echo "== machine"
 echo "cpus:   $(nproc) x $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
 echo "memory: $(free -g | awk '/^Mem:/ {print $2 " GiB"}')"
 echo "disk:   $(df -hP "$bench_dir" | awk 'NR==2 {print $1 " (" $2 ", " $4 " free) mounted on " $6}')"
-echo "jdk:    $(java -version 2>&1 | head -1)"
+echo "jdk:    $(java -version 2>&1 | sed -n 1p)"
 echo "load before: $(uptime)"
 
 echo "== run (JMH output: $log)"
