@@ -7,8 +7,9 @@
 # io.potok.storage.bench.StorageBenchRunner, which runs StorageVsRawBenchmark:
 #   append: Log.appendAsLeader of pre-built 16 x 1 KiB uncompressed v2 batches vs FileChannel.write of the same bytes,
 #           both rolling files at 256 MiB and keeping ~1 GiB;
-#   read:   Log.read of 1 MiB per call front to back over a 1 GiB log vs FileChannel.read of the same segment files
-#           into a reused 1 MiB heap buffer.
+#   read:   the fetch path (Log.readSlice, its bytes read into a reused 1 MiB buffer) and the copying Log.read, 1 MiB
+#           per call front to back over a 1 GiB log, vs FileChannel.read of the same segment files into a reused
+#           1 MiB heap buffer.
 # No fsync on either side (Potok's background fsync-on-roll is disabled for the benchmark). Then a -prof gc run of the
 # append with 1 and 16 records per batch. Prints a summary table; the full JMH output is kept in
 # bench/jmh/target/storage-bench-<time>.log. Benchmark files go to $POTOK_BENCH_DIR (default /tmp/potok-storage-bench.<pid>)

@@ -26,6 +26,8 @@ final class LogFileNames {
     /** Output of a finished cleaning that is being swapped in: completed at load. */
     static final String SWAP_SUFFIX = ".swap";
     static final String DELETE_DIR_SUFFIX = "-delete";
+    /** Directories of the node's own state kept in a log dir, such as {@code __potok_metadata}; never partitions. */
+    static final String NODE_PRIVATE_DIR_PREFIX = "__potok_";
 
     private LogFileNames() {
     }

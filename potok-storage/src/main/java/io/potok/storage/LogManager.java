@@ -151,6 +151,9 @@ public final class LogManager implements AutoCloseable {
                     continue;
                 }
                 Optional<TopicPartition> tp = LogFileNames.parseTopicPartitionName(name);
+                if (tp.isEmpty() && name.startsWith(LogFileNames.NODE_PRIVATE_DIR_PREFIX)) {
+                    continue; // the node's own state (the metadata quorum's log) shares the first log dir
+                }
                 if (tp.isEmpty()) {
                     LOG.warn("Ignoring {}: not a partition directory", child);
                     continue;

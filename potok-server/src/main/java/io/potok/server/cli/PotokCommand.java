@@ -26,6 +26,11 @@ public final class PotokCommand implements Runnable {
             quietLogging();
         } else {
             warmUpInBackground();
+            java.util.Optional<StartCommand> plain = StartCommand.parsePlain(args);
+            if (plain.isPresent()) {
+                runStart(plain.get());
+                return;
+            }
         }
         CommandLine cli = start ? startOnly() : new CommandLine(new PotokCommand());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -44,6 +49,20 @@ public final class PotokCommand implements Runnable {
         if (exit != 0 || !start) {
             // Client commands exit here even if a client library left a non-daemon thread behind.
             System.out.flush();
+            System.exit(exit);
+        }
+    }
+
+    /** Runs a start command parsed without picocli, with the same exit codes and one-line errors. */
+    private static void runStart(StartCommand command) {
+        int exit;
+        try {
+            exit = command.call();
+        } catch (Exception e) {
+            System.err.println("potok: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            exit = 1;
+        }
+        if (exit != 0) {
             System.exit(exit);
         }
     }

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -25,6 +26,39 @@ public final class StartCommand implements Callable<Integer> {
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one config key (repeatable).")
     List<String> overrides = new ArrayList<>();
+
+    /**
+     * The usual {@code start --config FILE --set K=V ...} line parsed without picocli, which would spend about a tenth
+     * of a second building its command model by reflection on the start-up path. Empty for anything else ({@code
+     * --help}, a repeated {@code --config}, an unknown option, a missing value): picocli then parses it and gives its
+     * usual help and errors.
+     */
+    static Optional<StartCommand> parsePlain(String[] args) {
+        if (args.length == 0 || !args[0].equals("start")) {
+            return Optional.empty();
+        }
+        StartCommand command = new StartCommand();
+        for (int i = 1; i < args.length; i++) {
+            String arg = args[i];
+            String option = arg.contains("=") && arg.startsWith("--") ? arg.substring(0, arg.indexOf('=')) : arg;
+            String value;
+            if (!option.equals(arg)) {
+                value = arg.substring(option.length() + 1);
+            } else if (i + 1 < args.length && !args[i + 1].startsWith("-")) {
+                value = args[++i];
+            } else {
+                return Optional.empty();
+            }
+            if (option.equals("--config") && command.configFile == null) {
+                command.configFile = Path.of(value);
+            } else if (option.equals("--set")) {
+                command.overrides.add(value);
+            } else {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(command);
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -2,6 +2,7 @@ package io.potok.storage.bench;
 
 import io.potok.storage.BenchLogManagers;
 import io.potok.storage.FetchDataInfo;
+import io.potok.storage.FileSlice;
 import io.potok.storage.Log;
 import io.potok.storage.LogAppendInfo;
 import io.potok.storage.LogConfig;
@@ -58,6 +59,9 @@ import java.util.stream.Stream;
  *       the same size; old files are deleted by a background thread, as the log's retention does.</li>
  *   <li>{@code readLog}: {@link Log#read} front to back over a pre-filled log of {@link #READ_LOG_BYTES} (16 x 1 KiB
  *       batches), {@link #READ_CHUNK_BYTES} per call, wrapping to the start at the end.</li>
+ *   <li>{@code readLogSlice}: the fetch path, {@link Log#readSlice} (segment and batch boundaries located through the
+ *       offset index) and the slice's bytes read into one reused heap buffer of {@link #READ_CHUNK_BYTES}; the broker
+ *       hands the same slice to {@code sendfile} instead.</li>
  *   <li>{@code readRaw}: {@link FileChannel#read} of the same segment files front to back into one reused heap buffer
  *       of {@link #READ_CHUNK_BYTES}.</li>
  *   <li>{@code readRawNewBuffer}: attribution only, {@code readRaw} into a new buffer per call.</li>
@@ -362,6 +366,35 @@ public class StorageVsRawBenchmark {
         long next = lastOffset + 1;
         s.nextOffset = next >= s.log.logEndOffset() ? s.log.logStartOffset() : next;
         counter.bytes += limit - buf.position();
+        bh.consume(buf);
+    }
+
+    /**
+     * The broker's fetch path: {@link Log#readSlice} finds the batches (index lookups, a few header reads, no copy), then
+     * the slice is read into one reused buffer, the same I/O {@code readRaw} does, where the broker would
+     * {@code sendfile} it instead.
+     */
+    @Benchmark
+    public void readLogSlice(ReadState s, Bytes counter, Blackhole bh) throws IOException {
+        FileSlice slice = s.log.readSlice(s.nextOffset, READ_CHUNK_BYTES, Long.MAX_VALUE, true);
+        ByteBuffer buf = s.rawBuffer;
+        buf.clear().limit(slice.sizeInBytes());
+        long position = slice.position();
+        while (buf.hasRemaining()) {
+            int read = slice.channel().read(buf, position);
+            if (read < 0) {
+                throw new IOException("slice runs past the end of its file");
+            }
+            position += read;
+        }
+        int limit = buf.position();
+        long lastOffset = s.nextOffset - 1;
+        for (int pos = 0; pos < limit; pos += buf.getInt(pos + 8) + 12) {
+            lastOffset = buf.getLong(pos) + buf.getInt(pos + 23);
+        }
+        long next = lastOffset + 1;
+        s.nextOffset = next >= s.log.logEndOffset() ? s.log.logStartOffset() : next;
+        counter.bytes += limit;
         bh.consume(buf);
     }
 
