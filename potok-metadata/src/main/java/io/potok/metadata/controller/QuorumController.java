@@ -47,6 +47,8 @@ final class QuorumController implements LeadershipListener, CommandHandler, Auto
     private final Map<Integer, Long> lastHeartbeatMs = new HashMap<>();
     private ScheduledFuture<?> sessionCheck;
     private ScheduledFuture<?> rebalanceCheck;
+    /** Completed while this node is the active controller; replaced by a new one when it loses that. */
+    private volatile CompletableFuture<Void> activation = new CompletableFuture<>();
     /** The log index of this controller's latest proposal (fails if that proposal failed). */
     private CompletableFuture<Long> lastProposal = CompletableFuture.completedFuture(-1L);
 
@@ -81,6 +83,7 @@ final class QuorumController implements LeadershipListener, CommandHandler, Auto
                         timings.imbalanceCheckIntervalMs(), TimeUnit.MILLISECONDS);
             }
             log.info("Node {} is now the active controller (term {})", quorum.nodeId(), term);
+            activation.complete(null);
         });
     }
 
@@ -91,6 +94,9 @@ final class QuorumController implements LeadershipListener, CommandHandler, Auto
                 log.info("Node {} is no longer the active controller", quorum.nodeId());
             }
             active = false;
+            if (activation.isDone()) {
+                activation = new CompletableFuture<>();
+            }
             pending = null;
             if (sessionCheck != null) {
                 sessionCheck.cancel(false);
@@ -99,6 +105,16 @@ final class QuorumController implements LeadershipListener, CommandHandler, Auto
                 rebalanceCheck.cancel(false);
             }
         });
+    }
+
+    /** Whether this node is the active controller now (it may lose that at any time: commands then fail NOT_CONTROLLER). */
+    boolean isActive() {
+        return activation.isDone();
+    }
+
+    /** Completes when this node is (or next becomes) the active controller. */
+    CompletableFuture<Void> whenActive() {
+        return activation;
     }
 
     @Override
@@ -218,11 +234,6 @@ final class QuorumController implements LeadershipListener, CommandHandler, Auto
             log.info("Moving leadership of {} partitions back to their preferred replicas", decision.records().size());
             propose(decision);
         }
-    }
-
-    /** For tests and tools: whether this node currently acts as the active controller. */
-    CompletableFuture<Boolean> isActive() {
-        return CompletableFuture.supplyAsync(() -> active, thread);
     }
 
     @Override
