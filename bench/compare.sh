@@ -128,7 +128,7 @@ port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 vmhwm_mib() { awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo ""; }
 
 # true if PID is a live Potok JVM started by this script (data dir under $DATA)
-potok_ours() { [[ -r /proc/$1/cmdline ]] && tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -q -- "$DATA/"; }
+potok_ours() { [[ -r /proc/$1/cmdline ]] && tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline" | grep -q -- "$DATA/"; }
 
 potok_kill() {
   local pid="$1" n=0

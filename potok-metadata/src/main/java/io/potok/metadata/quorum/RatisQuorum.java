@@ -141,6 +141,13 @@ public final class RatisQuorum implements AutoCloseable {
             RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(props, TimeDuration.valueOf(20, TimeUnit.MILLISECONDS));
             // Nor does it need a pre-vote round before its election.
             RaftServerConfigKeys.LeaderElection.setPreVote(props, false);
+        } else {
+            // A fresh start has no leader to wait for: the first election comes after a fifth of the usual timeout.
+            // Pre-vote keeps an early candidate from disturbing a quorum that has a leader (a restarted member).
+            long first = Math.max(50, electionTimeoutMs / 5);
+            RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(props, TimeDuration.valueOf(first, TimeUnit.MILLISECONDS));
+            RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(props,
+                    TimeDuration.valueOf(2 * first, TimeUnit.MILLISECONDS));
         }
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, 20_000);

@@ -125,8 +125,10 @@ final class ReplicaFetcher implements Runnable {
     /** KIP-279: ask where our latest epoch ends on the leader and cut our log there. */
     private void truncateDiverged() throws IOException {
         List<FetchTarget> truncating = new ArrayList<>();
+        long now = time.milliseconds();
         for (FetchTarget target : targets.values()) {
-            if (target.state == FetchTarget.State.TRUNCATING) {
+            // A partition whose last answer was an error waits out replica.fetch.backoff.ms before asking again.
+            if (target.state == FetchTarget.State.TRUNCATING && target.delayedUntilMs <= now) {
                 truncating.add(target);
             }
         }
