@@ -16,7 +16,7 @@
 #            produce acks=1 then acks=all at full speed (--records each; steady state after
 #            10% warm-up records), then consume everything from the earliest offset;
 #            then a fixed-rate latency test: producer-perf at --lat-rate rec/s for --lat-seconds
-#            (acks=all; p50/p99/p99.9 of send->ack) and EndToEndLatency (--e2e records one at a
+#            (acks=all, linger.ms=--lat-linger; p50/p99/p99.9 of send->ack) and EndToEndLatency (--e2e records one at a
 #            time, produce->consume). Every broker first gets an unmeasured warm-up
 #            (--server-warmup records) so its JIT is not charged to the figures.
 #   cluster  three nodes (each broker+controller), topic of 6 partitions RF 3,
@@ -40,6 +40,8 @@
 #   --rounds N           rounds of Potok,Kafka                        (2)
 #   --cluster-rounds N   rounds for the cluster workload              (= --rounds)
 #   --lat-rate R         fixed rate of the latency test, records/s   (5000)
+#   --lat-linger MS      linger.ms of the latency test's producer     (0: no wait of the client's own, so the
+#                        figures are the brokers' latency rather than the batching delay linger.ms=5 adds)
 #   --lat-seconds S      length of the latency test                   (15)
 #   --e2e N              EndToEndLatency records, 0 = skip            (2000)
 #   --server-warmup N    unmeasured records before measuring          (400000)
@@ -58,7 +60,7 @@ ROOT="$(cd "$HERE/.." && pwd)"
 ANCHOR="$HERE/kafka-anchor.sh"
 POTOK="$ROOT/potok"
 
-RECORDS=1000000 CRECORDS=500000 ROUNDS=2 CROUNDS="" LAT_RATE=5000 LAT_SECONDS=15 E2E=2000 WARM=400000
+RECORDS=1000000 CRECORDS=500000 ROUNDS=2 CROUNDS="" LAT_RATE=5000 LAT_LINGER=0 LAT_SECONDS=15 E2E=2000 WARM=400000
 ONLY="single,cluster,startup" FLUSH=0 STARTS=5 OUT="" POTOK_OPTS_SET=0 POTOK_OPTS=""
 SIZE=1024 PARTS=6 LINGER=5
 KPORT="${KAFKA_PORT:-21092}" PPORT="${POTOK_PORT:-22092}"
@@ -75,6 +77,7 @@ while [[ $# -gt 0 ]]; do
     --rounds) ROUNDS="$2"; shift 2 ;;
     --cluster-rounds) CROUNDS="$2"; shift 2 ;;
     --lat-rate) LAT_RATE="$2"; shift 2 ;;
+    --lat-linger) LAT_LINGER="$2"; shift 2 ;;
     --lat-seconds) LAT_SECONDS="$2"; shift 2 ;;
     --e2e) E2E="$2"; shift 2 ;;
     --server-warmup) WARM="$2"; shift 2 ;;
@@ -259,15 +262,15 @@ create_topic() {  # BOOT TOPIC PARTS RF [MINISR]
   done
 }
 
-# produce TABLE ROUND BROKER KEY BOOT TOPIC NUM THROUGHPUT ACKS
+# produce TABLE ROUND BROKER KEY BOOT TOPIC NUM THROUGHPUT ACKS [LINGER_MS]
 produce() {
-  local tbl="$1" rnd="$2" b="$3" key="$4" bs="$5" topic="$6" num="$7" tput="$8" acks="$9"
+  local tbl="$1" rnd="$2" b="$3" key="$4" bs="$5" topic="$6" num="$7" tput="$8" acks="$9" linger="${10:-$LINGER}"
   local logf="$OUT/$tbl-r$rnd-$b-$key.log" warm=$((num / 10)) line
   [[ $tput != -1 ]] && warm=$((tput * 2 < num / 5 ? tput * 2 : num / 5))
-  note "  [$b] $key: $num x $SIZE B, acks=$acks, throughput $tput"
+  note "  [$b] $key: $num x $SIZE B, acks=$acks, throughput $tput, linger.ms=$linger"
   tool producer-perf --bootstrap-server "$bs" --topic "$topic" --num-records "$num" --warmup-records "$warm" \
       --record-size "$SIZE" --throughput "$tput" \
-      --command-property acks="$acks" linger.ms="$LINGER" >"$logf" 2>&1 ||
+      --command-property acks="$acks" linger.ms="$linger" >"$logf" 2>&1 ||
     { tail -n 20 "$logf" >&2; die "producer-perf failed ($logf)"; }
   line="$(grep 'steady state records sent' "$logf" | tail -n 1)"
   [[ -n "$line" ]] || { tail -n 20 "$logf" >&2; die "no summary line in $logf"; }
@@ -343,7 +346,7 @@ single_round() {  # TABLE ROUND BROKER EXTRA...
   produce "$tbl" "$rnd" "$b" pall "$bs" bench "$RECORDS" -1 all
   sync
   consume "$tbl" "$rnd" "$b" consume "$bs" bench $((RECORDS * 2))
-  produce "$tbl" "$rnd" "$b" lat "$bs" bench-lat "$LAT_RECORDS" "$LAT_RATE" all
+  produce "$tbl" "$rnd" "$b" lat "$bs" bench-lat "$LAT_RECORDS" "$LAT_RATE" all "$LAT_LINGER"
   e2e "$tbl" "$rnd" "$b" "$bs"
   record "$tbl" "$rnd" "$b" rss_mib "$(vmhwm_mib "$pid")"
   broker_stop "$b"
@@ -443,7 +446,7 @@ potok_heap="$(sed -n 's/^java_opts=(\${POTOK_JAVA_OPTS:-\(.*\)})$/\1/p' "$POTOK"
 [[ $POTOK_OPTS_SET == 1 ]] && potok_heap="$POTOK_OPTS"
 T0=$(date +%s)
 note "settings: records=$RECORDS cluster-records=$CRECORDS rounds=$ROUNDS cluster-rounds=$CROUNDS" \
-     "latency=$LAT_RECORDS@$LAT_RATE/s e2e=$E2E server-warmup=$WARM out=$OUT"
+     "latency=$LAT_RECORDS@$LAT_RATE/s linger=$LAT_LINGER e2e=$E2E server-warmup=$WARM out=$OUT"
 
 if [[ ",$ONLY," == *,single,* ]]; then
   for ((r = 1; r <= ROUNDS; r++)); do
@@ -476,7 +479,7 @@ fi
   echo "- machine: $(nproc) x $(sed -n 's/^model name\t*: //p' /proc/cpuinfo | sed -n 1p), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM, kernel $(uname -r), $("${JAVA:-java}" -version 2>&1 | sed -n 1p)"
   echo "- heap: Potok \`$potok_heap\` (the potok script's default); Kafka \`-Xms1g -Xmx1g\` + Kafka's G1 flags (its scripts' default)"
   echo "- records: $SIZE B, $PARTS partitions, linger.ms=$LINGER, batch.size 16384; produce tests $RECORDS records (cluster: $CRECORDS), steady state after 10% warm-up records; server warm-up $WARM records"
-  echo "- latency test: producer-perf at $LAT_RATE records/s for $LAT_SECONDS s, acks=all (send->ack); e2e: EndToEndLatency, $E2E records one by one"
+  echo "- latency test: producer-perf at $LAT_RATE records/s for $LAT_SECONDS s, acks=all, linger.ms=$LAT_LINGER (send->ack); e2e: EndToEndLatency, $E2E records one by one"
   echo "- rounds: $ROUNDS single-node (Potok, Kafka alternating, fresh brokers each), $CROUNDS cluster"
   echo "- values are 'round1 round2 ... (mean)'; the ratio is of the means (of the medians for start-up); MB/s is MiB/s as Kafka's tools print it"
   echo "- command: bench/compare.sh $ARGS"
