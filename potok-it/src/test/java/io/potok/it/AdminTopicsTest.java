@@ -92,7 +92,7 @@ class AdminTopicsTest {
                 });
 
         admin.deleteTopics(List.of(topic)).all().get(20, TimeUnit.SECONDS);
-        Clients.await("topic " + topic + " gone from listTopics", Duration.ofSeconds(15),
+        Await.until("topic " + topic + " gone from listTopics", Duration.ofSeconds(15),
                 () -> !names().contains(topic));
         Throwable describeDeleted = catchThrowable(() -> admin.describeTopics(List.of(topic)).allTopicNames().get());
         assertThat(describeDeleted).isInstanceOf(ExecutionException.class)

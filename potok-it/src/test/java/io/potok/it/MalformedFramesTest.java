@@ -170,7 +170,7 @@ class MalformedFramesTest {
         }
 
         void awaitAcked(int count) {
-            Clients.await(count + " acknowledged records (acked " + acked.get() + ", errors " + errors + ")",
+            Await.until(count + " acknowledged records (acked " + acked.get() + ", errors " + errors + ")",
                     Duration.ofSeconds(20), () -> acked.get() >= count || !errors.isEmpty());
         }
 

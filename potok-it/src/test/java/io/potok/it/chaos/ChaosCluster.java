@@ -1,5 +1,6 @@
 package io.potok.it.chaos;
 
+import io.potok.it.Parallel;
 import io.potok.it.PotokNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -148,7 +148,7 @@ public final class ChaosCluster implements AutoCloseable {
         for (int id : nodes.keySet()) {
             starts.add(() -> startNode(id));
         }
-        parallel(starts);
+        Parallel.run("chaos-cluster-task", starts);
     }
 
     public void startNode(int id) {
@@ -171,7 +171,7 @@ public final class ChaosCluster implements AutoCloseable {
         for (PotokNode node : nodes.values()) {
             stops.add(node::stop);
         }
-        parallel(stops);
+        Parallel.run("chaos-cluster-task", stops);
     }
 
     /** Cuts node {@code id} off from its peers and from clients, both ways. */
@@ -199,7 +199,7 @@ public final class ChaosCluster implements AutoCloseable {
             closes.add(node::close);
         }
         try {
-            parallel(closes);
+            Parallel.run("chaos-cluster-task", closes);
         } finally {
             network.closeAll();
             clientProxies.values().forEach(TcpProxy::close);
@@ -358,44 +358,6 @@ public final class ChaosCluster implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    /**
-     * Runs the tasks on threads of their own (not the common pool, which has one thread on a 2-core
-     * machine: nodes starting one after another would each wait for a quorum that never forms).
-     */
-    private static void parallel(List<Runnable> tasks) {
-        List<CompletableFuture<Void>> futures = new ArrayList<>();
-        for (Runnable task : tasks) {
-            CompletableFuture<Void> f = new CompletableFuture<>();
-            Thread t = new Thread(() -> {
-                try {
-                    task.run();
-                    f.complete(null);
-                } catch (Throwable e) {
-                    f.completeExceptionally(e);
-                }
-            }, "chaos-cluster-task");
-            t.setDaemon(true);
-            t.start();
-            futures.add(f);
-        }
-        RuntimeException failure = null;
-        for (CompletableFuture<Void> f : futures) {
-            try {
-                f.join();
-            } catch (RuntimeException e) {
-                Throwable cause = e.getCause() != null ? e.getCause() : e;
-                if (failure == null) {
-                    failure = cause instanceof RuntimeException re ? re : new IllegalStateException(cause);
-                } else {
-                    failure.addSuppressed(cause);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.potok.it.cluster;
 
+import io.potok.it.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -11,7 +12,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
@@ -78,7 +78,7 @@ class ClusterControlPlaneTest {
     @BeforeEach
     void everyNodeRuns() {
         cluster.startStopped();
-        awaitTrue("every node lists three live brokers", 20_000, () -> cluster.ids().stream()
+        Await.until("every node lists three live brokers", Duration.ofMillis(20_000), () -> cluster.ids().stream()
                 .allMatch(id -> brokerIds(cluster.metadata(id)).equals(Set.of(1, 2, 3))));
     }
 
@@ -164,7 +164,7 @@ class ClusterControlPlaneTest {
         cluster.kill(controller);
 
         int[] next = {-1};
-        awaitTrue("a surviving node is the active controller", 10_000, () -> {
+        Await.until("a surviving node is the active controller", Duration.ofMillis(10_000), () -> {
             next[0] = describedController(cluster.bootstrap());
             return next[0] != -1 && next[0] != controller;
         });
@@ -178,13 +178,13 @@ class ClusterControlPlaneTest {
         }
 
         // The dead node is fenced after the session timeout: no longer listed, leads nothing.
-        awaitTrue("node " + controller + " is fenced", SESSION_TIMEOUT_MS + 10_000, () -> cluster.runningIds()
+        Await.until("node " + controller + " is fenced", Duration.ofMillis(SESSION_TIMEOUT_MS + 10_000), () -> cluster.runningIds()
                 .stream().noneMatch(id -> brokerIds(cluster.metadata(id)).contains(controller)));
         assertLeadsNothingAndLeftTheIsrs(cluster.runningIds().get(0), "orders", controller);
 
         // Back on its old directory: it registers, is listed again and has every topic.
         cluster.restart(controller);
-        awaitTrue("node " + controller + " is listed again", 10_000,
+        Await.until("node " + controller + " is listed again", Duration.ofMillis(10_000),
                 () -> brokerIds(cluster.metadata(next[0])).contains(controller));
         MetadataResponseData own = cluster.metadata(controller);
         assertThat(topicNames(own)).contains("orders", "after-failover");
@@ -200,7 +200,7 @@ class ClusterControlPlaneTest {
         MetadataResponseTopic before = awaitTopic(controller, "orders");
         cluster.kill(victim);
 
-        awaitTrue("node " + victim + " is fenced", SESSION_TIMEOUT_MS + 10_000,
+        Await.until("node " + victim + " is fenced", Duration.ofMillis(SESSION_TIMEOUT_MS + 10_000),
                 () -> !brokerIds(cluster.metadata(controller)).contains(victim));
         MetadataResponseTopic after = assertLeadsNothingAndLeftTheIsrs(controller, "orders", victim);
         for (MetadataResponsePartition p : after.partitions()) {
@@ -217,7 +217,7 @@ class ClusterControlPlaneTest {
         }
 
         cluster.restart(victim);
-        awaitTrue("node " + victim + " is listed again", 10_000,
+        Await.until("node " + victim + " is listed again", Duration.ofMillis(10_000),
                 () -> brokerIds(cluster.metadata(controller)).contains(victim));
     }
 
@@ -253,7 +253,7 @@ class ClusterControlPlaneTest {
 
         // Coming back, it leads its single-replica partitions again (it is their last ISR member).
         cluster.restart(leaving);
-        awaitTrue("node " + leaving + " leads its single-replica partitions again", 10_000, () ->
+        Await.until("node " + leaving + " leads its single-replica partitions again", Duration.ofMillis(10_000), () ->
                 topic(cluster.metadata(observer), "solo").partitions().stream()
                         .filter(p -> p.replicaNodes().equals(List.of(leaving)))
                         .allMatch(p -> p.leaderId() == leaving));
@@ -271,7 +271,7 @@ class ClusterControlPlaneTest {
     void autoRebalanceReturnsLeadershipWhereTheIsrAllows() {
         createTopic("orders", 6, 3);
         Map<String, String> state = new TreeMap<>();
-        awaitTrue("every partition whose preferred replica is in the ISR is led by it", 10_000, () -> {
+        Await.until("every partition whose preferred replica is in the ISR is led by it", Duration.ofMillis(10_000), () -> {
             state.clear();
             MetadataResponseTopic topic = topic(cluster.metadata(1), "orders");
             boolean settled = true;
@@ -356,7 +356,7 @@ class ClusterControlPlaneTest {
 
     private MetadataResponseTopic awaitTopic(int node, String name) {
         MetadataResponseTopic[] found = {null};
-        awaitTrue("node " + node + " knows topic " + name, 10_000, () -> {
+        Await.until("node " + node + " knows topic " + name, Duration.ofMillis(10_000), () -> {
             found[0] = topicOrNull(cluster.metadata(node), name);
             return found[0] != null && !found[0].partitions().isEmpty();
         });
@@ -399,31 +399,5 @@ class ClusterControlPlaneTest {
         Map<Integer, Integer> counts = new TreeMap<>();
         topic.partitions().forEach(p -> counts.merge(p.leaderId(), 1, Integer::sum));
         return counts;
-    }
-
-    private static void awaitTrue(String what, long timeoutMs, Supplier<Boolean> condition) {
-        long deadline = System.currentTimeMillis() + timeoutMs;
-        RuntimeException last = null;
-        while (System.currentTimeMillis() < deadline) {
-            try {
-                if (condition.get()) {
-                    return;
-                }
-                last = null;
-            } catch (RuntimeException e) {
-                last = e; // a node restarting refuses connections for a moment
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-        AssertionError error = new AssertionError("Timed out after " + timeoutMs + " ms waiting until " + what);
-        if (last != null) {
-            error.initCause(last);
-        }
-        throw error;
     }
 }

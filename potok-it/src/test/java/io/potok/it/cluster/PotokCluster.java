@@ -1,5 +1,6 @@
 package io.potok.it.cluster;
 
+import io.potok.it.Parallel;
 import io.potok.it.PotokNode;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -13,8 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -120,7 +119,7 @@ public final class PotokCluster implements AutoCloseable {
         public PotokCluster start() {
             PotokCluster cluster = new PotokCluster(name, size, settings, roles);
             try {
-                cluster.parallel(cluster.nodes.keySet().stream().map(id -> (Runnable) () -> cluster.node(id).start())
+                Parallel.run("potok-cluster-op", cluster.nodes.keySet().stream().map(id -> (Runnable) () -> cluster.node(id).start())
                         .toList());
             } catch (RuntimeException | Error e) {
                 cluster.close();
@@ -178,13 +177,13 @@ public final class PotokCluster implements AutoCloseable {
 
     /** Starts every node that is not running (in parallel). */
     public void startStopped() {
-        parallel(nodes.keySet().stream().filter(id -> !node(id).isRunning())
+        Parallel.run("potok-cluster-op", nodes.keySet().stream().filter(id -> !node(id).isRunning())
                 .map(id -> (Runnable) () -> node(id).start()).toList());
     }
 
     @Override
     public void close() {
-        parallel(nodes.values().stream().map(n -> (Runnable) n::close).toList());
+        Parallel.run("potok-cluster-op", nodes.values().stream().map(n -> (Runnable) n::close).toList());
     }
 
     // ------------------------------------------------------------------ clients
@@ -232,35 +231,6 @@ public final class PotokCluster implements AutoCloseable {
             return ((MetadataResponse) AbstractResponse.parseResponse(ByteBuffer.wrap(body), header)).data();
         } catch (IOException e) {
             throw new UncheckedIOException("Metadata from node " + id + " failed", e);
-        }
-    }
-
-    // ------------------------------------------------------------------ internals
-
-    private void parallel(List<Runnable> tasks) {
-        List<CompletableFuture<Void>> futures = new ArrayList<>();
-        for (Runnable task : tasks) {
-            futures.add(CompletableFuture.runAsync(task, r -> {
-                Thread t = new Thread(r, "potok-cluster-op");
-                t.setDaemon(true);
-                t.start();
-            }));
-        }
-        RuntimeException failure = null;
-        for (CompletableFuture<Void> f : futures) {
-            try {
-                f.join();
-            } catch (CompletionException e) {
-                RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : new RuntimeException(e.getCause());
-                if (failure == null) {
-                    failure = cause;
-                } else {
-                    failure.addSuppressed(cause);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
         }
     }
 

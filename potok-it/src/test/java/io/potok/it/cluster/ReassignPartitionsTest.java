@@ -1,5 +1,6 @@
 package io.potok.it.cluster;
 
+import io.potok.it.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,7 +20,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -88,7 +88,7 @@ class ReassignPartitionsTest {
     void everyNodeRuns() {
         cluster.startStopped();
         try (Admin admin = cluster.admin(cluster.bootstrap())) {
-            await("three live brokers", () -> liveBrokers(admin).equals(Set.of(1, 2, 3)));
+            Await.until("three live brokers", WAIT, () -> liveBrokers(admin).equals(Set.of(1, 2, 3)));
         }
         for (int id : cluster.ids()) {
             try {
@@ -133,7 +133,7 @@ class ReassignPartitionsTest {
 
             awaitAssignment(admin, topic, 0, List.of(2, 3));
             awaitAssignment(admin, topic, 1, List.of(3, 1));
-            await("no reassignment listed", () -> listReassignments(admin).isEmpty());
+            Await.until("no reassignment listed", WAIT, () -> listReassignments(admin).isEmpty());
             TopicDescription described = describe(admin, topic);
             assertThat(leader(described, 0)).isIn(2, 3);
             assertThat(leader(described, 1)).isIn(1, 3);
@@ -142,8 +142,8 @@ class ReassignPartitionsTest {
             assertThat(readAll(List.of(p0, p1))).containsExactlyInAnyOrderElementsOf(expectedValues(topic, 2));
 
             // Broker 1 left partition 0: its directory is renamed for deletion, then removed.
-            await("broker 1 dropped " + p0, () -> !Files.exists(partitionDir(1, p0)));
-            await("broker 1's " + p0 + " -delete directory removed", () -> deleteDirs(1, p0).isEmpty());
+            Await.until("broker 1 dropped " + p0, WAIT, () -> !Files.exists(partitionDir(1, p0)));
+            Await.until("broker 1's " + p0 + " -delete directory removed", WAIT, () -> deleteDirs(1, p0).isEmpty());
             // The new replicas hold the data; broker 2 was never a replica of partition 1.
             assertThat(partitionDir(2, p0)).isDirectory();
             assertThat(partitionDir(3, p0)).isDirectory();
@@ -179,7 +179,7 @@ class ReassignPartitionsTest {
         // Broker 3 stops (it stays registered, fenced): a move onto it cannot complete.
         cluster.stop(3);
         try (Admin admin = cluster.admin(cluster.bootstrap())) {
-            await("broker 3 fenced", () -> !liveBrokers(admin).contains(3));
+            Await.until("broker 3 fenced", WAIT, () -> !liveBrokers(admin).contains(3));
             admin.alterPartitionReassignments(Map.of(p0, Optional.of(new NewPartitionReassignment(List.of(2, 3)))))
                     .all().get(30, TimeUnit.SECONDS);
 
@@ -193,8 +193,8 @@ class ReassignPartitionsTest {
                     .get(30, TimeUnit.SECONDS)).containsOnlyKeys(p0);
 
             // Broker 2 follows and catches up (joins the ISR) while the move waits for broker 3.
-            await("broker 2 hosts " + p0, () -> Files.isDirectory(partitionDir(2, p0)));
-            await("broker 2 in the ISR of " + p0, () -> isr(describe(admin, topic), 0).contains(2));
+            Await.until("broker 2 hosts " + p0, WAIT, () -> Files.isDirectory(partitionDir(2, p0)));
+            Await.until("broker 2 in the ISR of " + p0, WAIT, () -> isr(describe(admin, topic), 0).contains(2));
             TopicPartitionInfo during = describe(admin, topic).partitions().get(0);
             assertThat(ids(during.replicas())).containsExactly(2, 3, 1);
             assertThat(during.leader().id()).isEqualTo(1);
@@ -205,7 +205,7 @@ class ReassignPartitionsTest {
             assertThat(listReassignments(admin)).isEmpty();
             assertThat(leader(describe(admin, topic), 0)).isEqualTo(1);
             // The replica that was being added drops its log again.
-            await("broker 2 dropped " + p0, () -> !Files.exists(partitionDir(2, p0)));
+            Await.until("broker 2 dropped " + p0, WAIT, () -> !Files.exists(partitionDir(2, p0)));
             assertThat(readAll(List.of(p0))).containsExactlyInAnyOrderElementsOf(expectedValues(topic, 1));
 
             assertThatThrownBy(() -> admin.alterPartitionReassignments(Map.of(p0, Optional.empty())).all()
@@ -220,7 +220,7 @@ class ReassignPartitionsTest {
         try (Admin admin = cluster.admin(cluster.bootstrap())) {
             Map<Integer, List<Integer>> assignment = Map.of(0, List.of(1), 1, List.of(2));
             admin.createTopics(List.of(new NewTopic(topic, assignment))).all().get(30, TimeUnit.SECONDS);
-            await("topic " + topic + " has leaders", () -> describe(admin, topic).partitions().stream()
+            Await.until("topic " + topic + " has leaders", WAIT, () -> describe(admin, topic).partitions().stream()
                     .allMatch(p -> p.leader() != null));
             produce(topic, 2);
         }
@@ -364,7 +364,7 @@ class ReassignPartitionsTest {
             assertThat(ids(after.partitions().get(1).replicas())).containsExactly(3);
             assertThat(listReassignments(admin)).isEmpty();
         }
-        await("broker 1 dropped " + p1, () -> !Files.exists(partitionDir(1, p1)));
+        Await.until("broker 1 dropped " + p1, WAIT, () -> !Files.exists(partitionDir(1, p1)));
     }
 
     // ------------------------------------------------------------------ helpers
@@ -375,7 +375,7 @@ class ReassignPartitionsTest {
             assignment.put(p, List.of(1));
         }
         admin.createTopics(List.of(new NewTopic(topic, assignment))).all().get(30, TimeUnit.SECONDS);
-        await("topic " + topic + " led by broker 1", () -> describe(admin, topic).partitions().stream()
+        Await.until("topic " + topic + " led by broker 1", WAIT, () -> describe(admin, topic).partitions().stream()
                 .allMatch(p -> p.leader() != null && p.leader().id() == 1));
     }
 
@@ -501,7 +501,7 @@ class ReassignPartitionsTest {
     private static void awaitAssignment(Admin admin, String topic, int partition, List<Integer> replicas) {
         String[] last = {""};
         try {
-            await(topic + "-" + partition + " on " + replicas + " with all of them in sync", () -> {
+            Await.until(topic + "-" + partition + " on " + replicas + " with all of them in sync", WAIT, () -> {
                 TopicPartitionInfo p = describe(admin, topic).partitions().get(partition);
                 last[0] = p.toString();
                 return ids(p.replicas()).equals(replicas) && isr(describe(admin, topic), partition)
@@ -550,32 +550,6 @@ class ReassignPartitionsTest {
                     .filter(line -> line.contains("unclean leader election")).toList();
             assertThat(unclean).as("node %d (%s)", id, log).isEmpty();
         }
-    }
-
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        RuntimeException last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                if (condition.getAsBoolean()) {
-                    return;
-                }
-                last = null;
-            } catch (RuntimeException e) {
-                last = e; // a node stopping or starting refuses connections for a moment
-            }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-        AssertionError error = new AssertionError("timed out after " + WAIT.toSeconds() + " s waiting for " + what);
-        if (last != null) {
-            error.initCause(last);
-        }
-        throw error;
     }
 
     // ------------------------------------------------------------------ kafka-reassign-partitions

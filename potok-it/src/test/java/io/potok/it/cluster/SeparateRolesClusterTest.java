@@ -1,5 +1,6 @@
 package io.potok.it.cluster;
 
+import io.potok.it.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -9,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
@@ -72,7 +72,7 @@ class SeparateRolesClusterTest {
     @Order(1)
     void onlyTheBrokersAreListedAndClientsAreToldABrokerAsController() throws Exception {
         assertThat(cluster.brokerIds()).containsExactly(2, 3);
-        awaitTrue("both brokers list brokers 2 and 3 only", 30_000, () -> cluster.brokerIds().stream()
+        Await.until("both brokers list brokers 2 and 3 only", Duration.ofMillis(30_000), () -> cluster.brokerIds().stream()
                 .allMatch(id -> brokerIds(cluster.metadata(id)).equals(Set.of(2, 3))));
         String clusterId = cluster.metadata(2).clusterId();
         for (int id : cluster.brokerIds()) {
@@ -100,7 +100,7 @@ class SeparateRolesClusterTest {
             admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 2))).all().get(30, TimeUnit.SECONDS);
         }
         for (int id : cluster.brokerIds()) {
-            awaitTrue("node " + id + " has both replicas in sync", 30_000, () -> {
+            Await.until("node " + id + " has both replicas in sync", Duration.ofMillis(30_000), () -> {
                 MetadataResponseTopic t = topicOrNull(cluster.metadata(id), TOPIC);
                 return t != null && t.partitions().size() == PARTITIONS && t.partitions().stream().allMatch(p ->
                         Set.copyOf(p.replicaNodes()).equals(Set.of(2, 3)) && p.isrNodes().size() == 2);
@@ -114,7 +114,7 @@ class SeparateRolesClusterTest {
     @Order(3)
     void aKilledBrokerIsFencedAndItsLeadershipMoves() throws Exception {
         cluster.kill(3);
-        awaitTrue("broker 3 is fenced: only broker 2 is listed and leads every partition", 30_000, () -> {
+        Await.until("broker 3 is fenced: only broker 2 is listed and leads every partition", Duration.ofMillis(30_000), () -> {
             MetadataResponseData m = cluster.metadata(2);
             MetadataResponseTopic t = topicOrNull(m, TOPIC);
             return brokerIds(m).equals(Set.of(2)) && t != null && t.partitions().stream()
@@ -184,31 +184,5 @@ class SeparateRolesClusterTest {
 
     private static MetadataResponseTopic topicOrNull(MetadataResponseData m, String name) {
         return m.topics().stream().filter(t -> name.equals(t.name())).findFirst().orElse(null);
-    }
-
-    private static void awaitTrue(String what, long timeoutMs, Supplier<Boolean> condition) {
-        long deadline = System.currentTimeMillis() + timeoutMs;
-        RuntimeException last = null;
-        while (System.currentTimeMillis() < deadline) {
-            try {
-                if (condition.get()) {
-                    return;
-                }
-                last = null;
-            } catch (RuntimeException e) {
-                last = e;
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-        AssertionError error = new AssertionError("Timed out after " + timeoutMs + " ms waiting until " + what);
-        if (last != null) {
-            error.initCause(last);
-        }
-        throw error;
     }
 }

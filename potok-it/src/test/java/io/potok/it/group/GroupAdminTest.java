@@ -1,5 +1,7 @@
 package io.potok.it.group;
 
+import java.time.Duration;
+import io.potok.it.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -50,7 +52,7 @@ class GroupAdminTest {
             PollingConsumer c1 = member(group, "classic", "c1", topic);
             PollingConsumer c2 = member(group, "classic", "c2", topic);
             try {
-                GroupMembershipTest.await("a stable group of two members that read and committed everything", 30_000,
+                Await.until("a stable group of two members that read and committed everything", Duration.ofMillis(30_000),
                         () -> c1.assignment().size() == 2 && c2.assignment().size() == 2
                                 && state(admin, group) == GroupState.STABLE && committed(admin, group).size() == 4
                                 && committed(admin, group).values().stream().allMatch(o -> o.offset() == 25));
@@ -77,7 +79,7 @@ class GroupAdminTest {
                 c2.close();
             }
 
-            GroupMembershipTest.await("the group is empty", 15_000, () -> state(admin, group) == GroupState.EMPTY);
+            Await.until("the group is empty", Duration.ofMillis(15_000), () -> state(admin, group) == GroupState.EMPTY);
             GroupClients.produce(NODE.bootstrap(), topic, 4, 10);
             assertThat(lag(admin, group, topic, 4)).containsOnly(10L);
 
@@ -105,9 +107,9 @@ class GroupAdminTest {
             PollingConsumer c1 = member(group, "consumer", "c1", topic);
             PollingConsumer c2 = member(group, "consumer", "c2", topic);
             try {
-                GroupMembershipTest.await("two members own two partitions each", 30_000,
+                Await.until("two members own two partitions each", Duration.ofMillis(30_000),
                         () -> c1.assignment().size() == 2 && c2.assignment().size() == 2);
-                GroupMembershipTest.await("the group is stable", 15_000, () -> state(admin, group) == GroupState.STABLE);
+                Await.until("the group is stable", Duration.ofMillis(15_000), () -> state(admin, group) == GroupState.STABLE);
                 ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
                 assertThat(d.type()).isEqualTo(GroupType.CONSUMER);
                 assertThat(d.partitionAssignor()).isEqualTo("uniform");
@@ -126,7 +128,7 @@ class GroupAdminTest {
                 c1.close();
                 c2.close();
             }
-            GroupMembershipTest.await("the group is empty", 15_000, () -> state(admin, group) == GroupState.EMPTY);
+            Await.until("the group is empty", Duration.ofMillis(15_000), () -> state(admin, group) == GroupState.EMPTY);
             admin.deleteConsumerGroups(List.of(group)).all().get();
             assertThat(listed(admin, ListGroupsOptions.forConsumerGroups())).doesNotContain(group);
         }

@@ -1,5 +1,7 @@
 package io.potok.it.group;
 
+import java.time.Duration;
+import io.potok.it.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.potok.it.PotokNode;
@@ -8,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.common.TopicPartition;
@@ -40,19 +41,19 @@ class GroupMembershipTest {
         PollingConsumer c2 = member(group, protocol, "c2", Map.of(), topic);
         PollingConsumer c3 = member(group, protocol, "c3", Map.of(), topic);
         try {
-            await("each of three members owns two partitions", 30_000, () ->
+            Await.until("each of three members owns two partitions", Duration.ofMillis(30_000), () ->
                     c1.assignment().size() == 2 && c2.assignment().size() == 2 && c3.assignment().size() == 2
                             && union(c1, c2, c3).size() == 6);
 
             long leftAt = System.nanoTime();
             c3.close();
-            await("the two remaining members own three partitions each", GroupClients.SESSION_TIMEOUT_MS, () ->
+            Await.until("the two remaining members own three partitions each", Duration.ofMillis(GroupClients.SESSION_TIMEOUT_MS), () ->
                     c1.assignment().size() == 3 && c2.assignment().size() == 3 && union(c1, c2).size() == 6);
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - leftAt))
                     .isLessThan(GroupClients.SESSION_TIMEOUT_MS);
 
             GroupClients.produce(NODE.bootstrap(), topic, 6, 50);
-            await("every record read by some member", 30_000, () -> missing(6, 100, c1, c2, c3).isEmpty());
+            Await.until("every record read by some member", Duration.ofMillis(30_000), () -> missing(6, 100, c1, c2, c3).isEmpty());
             assertThat(c1.failure()).isNull();
             assertThat(c2.failure()).isNull();
             assertThat(c3.failure()).isNull();
@@ -73,7 +74,7 @@ class GroupMembershipTest {
         PollingConsumer b = member(group, protocol, "b", Map.of(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "instance-b"), topic);
         PollingConsumer again = null;
         try {
-            await("two static members own two partitions each", 30_000, () ->
+            Await.until("two static members own two partitions each", Duration.ofMillis(30_000), () ->
                     a.assignment().size() == 2 && b.assignment().size() == 2 && union(a, b).size() == 4);
             Thread.sleep(1000); // let callbacks and generations settle
             Set<TopicPartition> aPartitions = a.assignment();
@@ -84,7 +85,7 @@ class GroupMembershipTest {
             a.close();
             again = member(group, protocol, "a-again", Map.of(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "instance-a"), topic);
             PollingConsumer restarted = again;
-            await("the restarted member gets its old partitions back", 15_000,
+            Await.until("the restarted member gets its old partitions back", Duration.ofMillis(15_000),
                     () -> restarted.assignment().equals(aPartitions));
             Thread.sleep(1500); // a rebalance, if one were triggered, would show by now
             assertThat(b.generation()).as("generation of the other member").isEqualTo(bGeneration);
@@ -112,7 +113,7 @@ class GroupMembershipTest {
         PollingConsumer c2 = member("cooperative", "classic", "c2", cooperative, topic);
         PollingConsumer c3 = null;
         try {
-            await("two members own three partitions each", 30_000, () ->
+            Await.until("two members own three partitions each", Duration.ofMillis(30_000), () ->
                     c1.assignment().size() == 3 && c2.assignment().size() == 3);
             Set<TopicPartition> before1 = c1.assignment();
             Set<TopicPartition> before2 = c2.assignment();
@@ -120,7 +121,7 @@ class GroupMembershipTest {
             int revoked2 = c2.revoked.size();
             c3 = member("cooperative", "classic", "c3", cooperative, topic);
             PollingConsumer third = c3;
-            await("three members own two partitions each", 30_000, () -> c1.assignment().size() == 2
+            Await.until("three members own two partitions each", Duration.ofMillis(30_000), () -> c1.assignment().size() == 2
                     && c2.assignment().size() == 2 && third.assignment().size() == 2 && union(c1, c2, third).size() == 6);
             // Each earlier member kept two of its partitions and gave up only the one that moved.
             assertThat(before1).containsAll(c1.assignment());
@@ -132,7 +133,7 @@ class GroupMembershipTest {
                 assertThat(r).hasSize(1);
             }
             assertThat(c1.lost).isEmpty();
-            await("every record read", 30_000, () -> missing(6, 20, c1, c2, third).isEmpty());
+            Await.until("every record read", Duration.ofMillis(30_000), () -> missing(6, 20, c1, c2, third).isEmpty());
         } finally {
             c1.close();
             c2.close();
@@ -169,15 +170,5 @@ class GroupMembershipTest {
             missing.removeAll(c.seen);
         }
         return missing;
-    }
-
-    static void await(String what, long timeoutMs, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeoutMs + " ms waiting for: " + what);
-            }
-            Thread.sleep(50);
-        }
     }
 }

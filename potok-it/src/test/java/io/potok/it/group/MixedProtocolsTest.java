@@ -1,5 +1,6 @@
 package io.potok.it.group;
 
+import io.potok.it.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.potok.it.PotokNode;
@@ -26,7 +27,7 @@ class MixedProtocolsTest {
     void aClassicMemberCannotJoinAConsumerProtocolGroup() throws Exception {
         GroupClients.createTopic(NODE.bootstrap(), "mixed-a", 2);
         try (PollingConsumer member = member("mixed-a", "consumer")) {
-            GroupMembershipTest.await("the consumer-protocol member has its partitions", 30_000,
+            Await.until("the consumer-protocol member has its partitions", Duration.ofMillis(30_000),
                     () -> member.assignment().size() == 2);
             Throwable failure = pollUntilFailure("mixed-a", "classic");
             assertThat(failure).isInstanceOf(InconsistentGroupProtocolException.class);
@@ -38,7 +39,7 @@ class MixedProtocolsTest {
     void aConsumerProtocolMemberCannotJoinAClassicGroup() throws Exception {
         GroupClients.createTopic(NODE.bootstrap(), "mixed-b", 2);
         try (PollingConsumer member = member("mixed-b", "classic")) {
-            GroupMembershipTest.await("the classic member has its partitions", 30_000,
+            Await.until("the classic member has its partitions", Duration.ofMillis(30_000),
                     () -> member.assignment().size() == 2);
             Throwable failure = pollUntilFailure("mixed-b", "consumer");
             assertThat(failure).isInstanceOf(GroupIdNotFoundException.class);

@@ -1,7 +1,7 @@
 package io.potok.it.replication;
 
+import io.potok.it.Await;
 import static io.potok.it.replication.ReplicationSupport.WAIT;
-import static io.potok.it.replication.ReplicationSupport.await;
 import static io.potok.it.replication.ReplicationSupport.isrOf;
 import static io.potok.it.replication.ReplicationSupport.latestOffset;
 import static io.potok.it.replication.ReplicationSupport.leaderOf;
@@ -49,7 +49,7 @@ class FetchFromFollowerTest {
                 .start();
              Admin admin = cluster.admin()) {
             ReplicationSupport.createTopic(admin, new NewTopic(TOPIC, 1, (short) 3).configs(Map.of()));
-            await("a fully replicated " + TOPIC, WAIT, () -> isrOf(admin, TOPIC, 0).size() == 3);
+            Await.until("a fully replicated " + TOPIC, WAIT, () -> isrOf(admin, TOPIC, 0).size() == 3);
             int leader = leaderOf(admin, TOPIC, 0);
             int follower = cluster.ids().stream().filter(id -> id != leader).findFirst().orElseThrow();
             String followerRack = "r" + follower;
@@ -64,7 +64,7 @@ class FetchFromFollowerTest {
                     f.get(30, TimeUnit.SECONDS);
                 }
             }
-            await("the high watermark at " + RECORDS, WAIT, () -> latestOffset(admin, TP) == RECORDS);
+            Await.until("the high watermark at " + RECORDS, WAIT, () -> latestOffset(admin, TP) == RECORDS);
 
             // The leader redirects a consumer of the follower's rack, and answers one of its own rack.
             FetchResponseData.PartitionData redirected = fetch(cluster.directPort(leader), (short) 12, followerRack);
@@ -80,7 +80,7 @@ class FetchFromFollowerTest {
             assertThat(noRack.preferredReadReplica()).isEqualTo(-1);
 
             // The follower serves consumers that carry client metadata (v11+), not older ones.
-            await("the follower's high watermark at " + RECORDS, WAIT, () -> {
+            Await.until("the follower's high watermark at " + RECORDS, WAIT, () -> {
                 try {
                     return fetch(cluster.directPort(follower), (short) 12, followerRack).highWatermark() == RECORDS;
                 } catch (Exception e) {

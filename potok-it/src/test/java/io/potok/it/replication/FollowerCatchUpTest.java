@@ -1,7 +1,7 @@
 package io.potok.it.replication;
 
+import io.potok.it.Await;
 import static io.potok.it.replication.ReplicationSupport.WAIT;
-import static io.potok.it.replication.ReplicationSupport.await;
 import static io.potok.it.replication.ReplicationSupport.isrOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,7 +37,7 @@ class FollowerCatchUpTest {
         try (ChaosCluster cluster = ChaosCluster.builder("catch-up").start(); Admin admin = cluster.admin()) {
             ReplicationSupport.createTopic(admin, new NewTopic(TOPIC, PARTITIONS, (short) 3)
                     .configs(Map.of("min.insync.replicas", "2")));
-            await("a fully replicated " + TOPIC, WAIT, () -> ChaosCluster.fullyReplicated(
+            Await.until("a fully replicated " + TOPIC, WAIT, () -> ChaosCluster.fullyReplicated(
                     ChaosCluster.describe(admin, TOPIC), PARTITIONS));
             int victim = 3;
             try (KafkaProducer<String, String> producer = ReplicationSupport.producer(cluster, "all",
@@ -45,7 +45,7 @@ class FollowerCatchUpTest {
                 send(producer, 0, 300);
 
                 cluster.kill(victim);
-                await("node " + victim + " out of every ISR", WAIT, () -> {
+                Await.until("node " + victim + " out of every ISR", WAIT, () -> {
                     for (int p = 0; p < PARTITIONS; p++) {
                         if (isrOf(admin, TOPIC, p).contains(victim)) {
                             return false;
@@ -56,7 +56,7 @@ class FollowerCatchUpTest {
                 send(producer, 300, RECORDS_WHILE_DOWN);
 
                 cluster.startNode(victim);
-                await("node " + victim + " back in every ISR", WAIT, () -> cluster.fullyReplicatedEverywhere(TOPIC,
+                Await.until("node " + victim + " back in every ISR", WAIT, () -> cluster.fullyReplicatedEverywhere(TOPIC,
                         PARTITIONS));
                 send(producer, 300 + RECORDS_WHILE_DOWN, 300);
             }

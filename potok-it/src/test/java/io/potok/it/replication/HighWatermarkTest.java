@@ -1,7 +1,7 @@
 package io.potok.it.replication;
 
+import io.potok.it.Await;
 import static io.potok.it.replication.ReplicationSupport.WAIT;
-import static io.potok.it.replication.ReplicationSupport.await;
 import static io.potok.it.replication.ReplicationSupport.isrOf;
 import static io.potok.it.replication.ReplicationSupport.latestOffset;
 import static io.potok.it.replication.ReplicationSupport.leaderOf;
@@ -48,7 +48,7 @@ class HighWatermarkTest {
              Admin admin = cluster.admin()) {
             ReplicationSupport.createTopic(admin, new NewTopic(TOPIC, 1, (short) 3)
                     .configs(Map.of("min.insync.replicas", "1")));
-            await("a fully replicated " + TOPIC, WAIT, () -> isrOf(admin, TOPIC, 0).size() == 3);
+            Await.until("a fully replicated " + TOPIC, WAIT, () -> isrOf(admin, TOPIC, 0).size() == 3);
             int leader = leaderOf(admin, TOPIC, 0);
             int follower = cluster.ids().stream().filter(id -> id != leader).findFirst().orElseThrow();
 
@@ -94,7 +94,7 @@ class HighWatermarkTest {
                 } finally {
                     cluster.heal(follower);
                 }
-                await("the high watermark to pass both records", WAIT, () -> latestOffset(admin, TP) == 7);
+                Await.until("the high watermark to pass both records", WAIT, () -> latestOffset(admin, TP) == 7);
                 assertThat(ReplicationSupport.values(ReplicationSupport.readFromBeginning(cluster.bootstrap(), TP, 7,
                         WAIT))).endsWith("acks=1", "acks=all");
             }

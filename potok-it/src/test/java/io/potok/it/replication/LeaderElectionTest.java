@@ -1,7 +1,7 @@
 package io.potok.it.replication;
 
+import io.potok.it.Await;
 import static io.potok.it.replication.ReplicationSupport.WAIT;
-import static io.potok.it.replication.ReplicationSupport.await;
 import static io.potok.it.replication.ReplicationSupport.isrOf;
 import static io.potok.it.replication.ReplicationSupport.leaderOf;
 import static io.potok.it.replication.ReplicationSupport.logContains;
@@ -46,9 +46,9 @@ class LeaderElectionTest {
              Admin admin = cluster.admin()) {
             List<String> acked = loseTheIsr(cluster, admin, topic, true);
 
-            await("broker 2 elected although out of sync", WAIT, () -> leaderOf(admin, topic, 0) == 2);
+            Await.until("broker 2 elected although out of sync", WAIT, () -> leaderOf(admin, topic, 0) == 2);
             // The active controller that elected it says so in its log (which node that is depends on timing).
-            await("the controller's WARN", Duration.ofSeconds(10), () -> cluster.ids().stream().anyMatch(id ->
+            Await.until("the controller's WARN", Duration.ofSeconds(10), () -> cluster.ids().stream().anyMatch(id ->
                     logContains(cluster.logFile(id), "[WARN] ControllerLogic - Unclean leader election for "
                             + topic + "-0: no in-sync replica of [1] is alive, electing out-of-sync replica 2")
                             && logContains(cluster.logFile(id), "data may be lost")));
@@ -70,7 +70,7 @@ class LeaderElectionTest {
 
             // The former leader comes back, truncates its diverging records and rejoins.
             cluster.heal(1);
-            await("broker 1 back in the ISR", WAIT, () -> isrOf(admin, topic, 0).equals(List.of(1, 2)));
+            Await.until("broker 1 back in the ISR", WAIT, () -> isrOf(admin, topic, 0).equals(List.of(1, 2)));
             cluster.stopAll();
             ReplicaLogs.Comparison logs = ReplicaLogs.compare(Map.of(1, cluster.logDir(1), 2, cluster.logDir(2)),
                     topic, 1);
@@ -89,14 +89,14 @@ class LeaderElectionTest {
             List<String> acked = loseTheIsr(cluster, admin, topic, false);
 
             // Broker 2 is alive and registered, but not in sync: no leader, rather than a lossy one.
-            await("broker 1 fenced", WAIT, () -> leaderOf(admin, topic, 0) == -1);
+            Await.until("broker 1 fenced", WAIT, () -> leaderOf(admin, topic, 0) == -1);
             ReplicationSupport.sleep(3_000);
             assertThat(leaderOf(admin, topic, 0)).as("leader while only an out-of-sync replica lives").isEqualTo(-1);
             assertThat(isrOf(admin, topic, 0)).as("ISR keeps its last member").containsExactly(1);
 
             cluster.heal(1);
-            await("broker 1 leading again", WAIT, () -> leaderOf(admin, topic, 0) == 1);
-            await("broker 2 back in the ISR", WAIT, () -> isrOf(admin, topic, 0).equals(List.of(1, 2)));
+            Await.until("broker 1 leading again", WAIT, () -> leaderOf(admin, topic, 0) == 1);
+            Await.until("broker 2 back in the ISR", WAIT, () -> isrOf(admin, topic, 0).equals(List.of(1, 2)));
             assertThat(ReplicationSupport.values(ReplicationSupport.readFromBeginning(cluster.bootstrap(), tp,
                     acked.size(), WAIT))).containsExactlyElementsOf(acked);
             assertThat(cluster.ids().stream().noneMatch(id ->
@@ -118,14 +118,14 @@ class LeaderElectionTest {
             throws Exception {
         ReplicationSupport.createTopic(admin, new NewTopic(topic, Map.of(0, List.of(1, 2)))
                 .configs(Map.of("min.insync.replicas", "1", "unclean.leader.election.enable", Boolean.toString(unclean))));
-        await("a fully replicated " + topic, WAIT, () -> isrOf(admin, topic, 0).equals(List.of(1, 2))
+        Await.until("a fully replicated " + topic, WAIT, () -> isrOf(admin, topic, 0).equals(List.of(1, 2))
                 && leaderOf(admin, topic, 0) == 1);
         List<String> acked = new ArrayList<>();
         try (KafkaProducer<String, String> producer = ReplicationSupport.producer(cluster, "all")) {
             // Broker 2 goes before any record: an unclean election makes a leader of an empty log, whose
             // epoch history starts after everything broker 1 has.
             cluster.kill(2);
-            await("broker 2 out of the ISR", WAIT, () -> isrOf(admin, topic, 0).equals(List.of(1)));
+            Await.until("broker 2 out of the ISR", WAIT, () -> isrOf(admin, topic, 0).equals(List.of(1)));
             for (int i = 0; i < 10; i++) {
                 producer.send(new ProducerRecord<>(topic, 0, "k", "only-on-1-" + i)).get(30, TimeUnit.SECONDS);
                 acked.add("only-on-1-" + i);

@@ -1,7 +1,7 @@
 package io.potok.it.replication;
 
+import io.potok.it.Await;
 import static io.potok.it.replication.ReplicationSupport.WAIT;
-import static io.potok.it.replication.ReplicationSupport.await;
 import static io.potok.it.replication.ReplicationSupport.isrOf;
 import static io.potok.it.replication.ReplicationSupport.leaderOf;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,7 +34,7 @@ class MinInsyncReplicasTest {
         try (ChaosCluster cluster = ChaosCluster.builder("min-isr").start(); Admin admin = cluster.admin()) {
             ReplicationSupport.createTopic(admin, new NewTopic(TOPIC, 1, (short) 3)
                     .configs(Map.of("min.insync.replicas", "2")));
-            await("a fully replicated " + TOPIC, WAIT, () -> isrOf(admin, TOPIC, 0).size() == 3);
+            Await.until("a fully replicated " + TOPIC, WAIT, () -> isrOf(admin, TOPIC, 0).size() == 3);
             int leader = leaderOf(admin, TOPIC, 0);
             List<Integer> others = cluster.ids().stream().filter(id -> id != leader).toList();
 
@@ -44,7 +44,7 @@ class MinInsyncReplicasTest {
 
                 // One broker gone: 2 in sync, still enough.
                 cluster.stop(others.get(0));
-                await("ISR of 2", WAIT, () -> isrOf(admin, TOPIC, 0).size() == 2);
+                Await.until("ISR of 2", WAIT, () -> isrOf(admin, TOPIC, 0).size() == 2);
                 all.send(new ProducerRecord<>(TOPIC, 0, "k", "with 2 in sync")).get(30, TimeUnit.SECONDS);
 
                 // Two gone: the leader alone is in sync (its controlled shutdown still reached the quorum).
@@ -62,7 +62,7 @@ class MinInsyncReplicasTest {
                 // Back to three: acks=all works again once both are in the ISR.
                 cluster.startNode(others.get(0));
                 cluster.startNode(others.get(1));
-                await("ISR of 3 again", WAIT, () -> isrOf(admin, TOPIC, 0).size() == 3);
+                Await.until("ISR of 3 again", WAIT, () -> isrOf(admin, TOPIC, 0).size() == 3);
                 RecordMetadata after = all.send(new ProducerRecord<>(TOPIC, 0, "k", "with 3 in sync again"))
                         .get(30, TimeUnit.SECONDS);
                 assertThat(after.offset()).isEqualTo(3);

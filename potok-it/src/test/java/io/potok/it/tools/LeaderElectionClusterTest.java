@@ -1,5 +1,6 @@
 package io.potok.it.tools;
 
+import io.potok.it.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.potok.it.cluster.PotokCluster;
@@ -10,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
@@ -76,7 +76,7 @@ class LeaderElectionClusterTest {
 
         // Broker 1 stops (controlled shutdown): partition 0 moves to broker 2. It comes back as a follower.
         cluster.stop(1);
-        await("le-pref-0 led by 2", () -> leader("le-pref", 0) == 2);
+        Await.until("le-pref-0 led by 2", WAIT, () -> leader("le-pref", 0) == 2);
         cluster.restart(1);
         awaitIsr("le-pref", 0, 1, 2, 3);
         assertThat(leader("le-pref", 0)).isEqualTo(2);
@@ -106,7 +106,7 @@ class LeaderElectionClusterTest {
         cluster.stop(2);
         // With 2 of 3 quorum voters down the metadata cannot change until 3 is back.
         cluster.restart(3);
-        await("le-unclean-0 offline", () -> leader("le-unclean", 0) == -1);
+        Await.until("le-unclean-0 offline", WAIT, () -> leader("le-unclean", 0) == -1);
 
         KafkaTool.Result preferred = election("--election-type", "preferred", "--topic", "le-unclean", "--partition", "0");
         assertThat(preferred.exitCode()).isEqualTo(1);
@@ -160,24 +160,9 @@ class LeaderElectionClusterTest {
     }
 
     private void awaitIsr(String topic, int partition, Integer... isr) {
-        await(topic + "-" + partition + " ISR " + Arrays.toString(isr), () -> {
+        Await.until(topic + "-" + partition + " ISR " + Arrays.toString(isr), WAIT, () -> {
             TopicPartitionInfo p = partition(topic, partition);
             return p != null && p.isr().stream().map(Node::id).sorted().toList().equals(List.of(isr));
         });
-    }
-
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + WAIT.toSeconds() + " s waiting for " + what);
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what);
-            }
-        }
     }
 }
