@@ -28,6 +28,9 @@
 #            counted (Potok formats a fresh dir inside its start). Every broker start of the
 #            run is timed; the start-up table adds --starts more per side, alternating, and
 #            gives the median.
+#   cpu      the brokers' own CPU time (user + system from /proc/PID/stat, all nodes of a
+#            cluster) over each produce and consume run, per MiB of records: what each broker
+#            costs independently of the client tools that share the machine's cores with it.
 # Durability: by default neither broker fsyncs on produce (both leave flushing to the OS:
 # log.flush.interval.messages unset). --flush adds a second table in which both run with
 # log.flush.interval.messages=1 (an fsync per append) for the single-node produce/latency tests.
@@ -127,6 +130,24 @@ answers() {
 }
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# CPU time (user + system, in clock ticks) the brokers of the current run have used so far, summed over their pids
+broker_cpu_ticks() {
+  local p t=0 v
+  for p in "${PIDS_STARTED[@]}"; do
+    v="$(sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null | awk '{ print $12 + $13 }')" || v=0
+    t=$((t + ${v:-0}))
+  done
+  echo "$t"
+}
+CLK_TCK="$(getconf CLK_TCK)"
+
+# record_cpu TABLE ROUND BROKER KEY TICKS_BEFORE RECORDS: broker CPU ms per MiB of records moved
+record_cpu() {
+  local ticks=$(( $(broker_cpu_ticks) - $5 ))
+  record "$1" "$2" "$3" "$4.cpu" "$(awk -v t="$ticks" -v hz="$CLK_TCK" -v n="$6" -v sz="$SIZE" \
+      'BEGIN { printf "%.2f", (t * 1000 / hz) / (n * sz / 1048576) }')"
+}
 
 vmhwm_mib() { awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo ""; }
 
@@ -268,10 +289,12 @@ produce() {
   local logf="$OUT/$tbl-r$rnd-$b-$key.log" warm=$((num / 10)) line
   [[ $tput != -1 ]] && warm=$((tput * 2 < num / 5 ? tput * 2 : num / 5))
   note "  [$b] $key: $num x $SIZE B, acks=$acks, throughput $tput, linger.ms=$linger"
+  local cpu0; cpu0="$(broker_cpu_ticks)"
   tool producer-perf --bootstrap-server "$bs" --topic "$topic" --num-records "$num" --warmup-records "$warm" \
       --record-size "$SIZE" --throughput "$tput" \
       --command-property acks="$acks" linger.ms="$linger" >"$logf" 2>&1 ||
     { tail -n 20 "$logf" >&2; die "producer-perf failed ($logf)"; }
+  record_cpu "$tbl" "$rnd" "$b" "$key" "$cpu0" "$num"
   line="$(grep 'steady state records sent' "$logf" | tail -n 1)"
   [[ -n "$line" ]] || { tail -n 20 "$logf" >&2; die "no summary line in $logf"; }
   local f; read -r -a f <<<"$(parse_prod <<<"$line")"
@@ -287,8 +310,10 @@ consume() {  # TABLE ROUND BROKER KEY BOOT TOPIC NUM
   local tbl="$1" rnd="$2" b="$3" key="$4" bs="$5" topic="$6" num="$7"
   local logf="$OUT/$tbl-r$rnd-$b-$key.log"
   note "  [$b] $key: $num records from earliest"
+  local cpu0; cpu0="$(broker_cpu_ticks)"
   tool consumer-perf --bootstrap-server "$bs" --topic "$topic" --num-records "$num" --timeout 30000 \
       --group "compare-$RANDOM$RANDOM" >"$logf" 2>&1 || { tail -n 20 "$logf" >&2; die "consumer-perf failed ($logf)"; }
+  record_cpu "$tbl" "$rnd" "$b" "$key" "$cpu0" "$num"
   local vals
   vals="$(awk -F', *' '/^start.time/ { for (i = 1; i <= NF; i++) h[i] = $i; hdr = 1; next }
       hdr && NF >= 10 { for (i = 1; i <= NF; i++) v[h[i]] = $i; got = 1 }
@@ -421,12 +446,15 @@ summary() {  # TABLE TITLE
       line("produce acks=1 records/s", "p1.rps", "%.0f", "")
       line("produce acks=1 avg ms", "p1.avg", "%.1f", "")
       line("produce acks=1 p99 ms", "p1.p99", "%.0f", "")
+      line("broker CPU ms per MiB, acks=1", "p1.cpu", "%.2f", "")
       line("produce acks=all MB/s", "pall.mbs", "%.1f", ">=1.2")
       line("produce acks=all records/s", "pall.rps", "%.0f", "")
       line("produce acks=all avg ms", "pall.avg", "%.1f", "")
       line("produce acks=all p99 ms", "pall.p99", "%.0f", "")
+      line("broker CPU ms per MiB, acks=all", "pall.cpu", "%.2f", "")
       line("consume MB/s (incl. group join)", "consume.mbs", "%.1f", ">=1.0")
       line("consume MB/s (fetch only)", "consume.fetch_mbs", "%.1f", "")
+      line("broker CPU ms per MiB consumed", "consume.cpu", "%.2f", "")
       line("fixed-rate latency p50 ms", "lat.p50", "%.1f", "")
       line("fixed-rate latency p99 ms", "lat.p99", "%.1f", "<=0.5")
       line("fixed-rate latency p99.9 ms", "lat.p999", "%.1f", "")
