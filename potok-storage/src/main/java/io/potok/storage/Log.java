@@ -2,7 +2,9 @@ package io.potok.storage;
 
 import io.potok.storage.ProducerStateEntry.BatchMetadata;
 import io.potok.storage.checkpoint.AtomicFile;
+import io.potok.storage.checkpoint.PartitionMetadataFile;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.record.TimestampType;
@@ -64,6 +66,8 @@ public final class Log {
     private volatile boolean offline;
     private volatile boolean closed;
     private volatile boolean dirNeedsFsync;
+    /** From {@code partition.metadata}; null until known (a log made before topic ids were recorded, or a lost file). */
+    private volatile Uuid topicId;
 
     /** The log end offset with where its bytes end, read as one unit by readers. */
     private record EndOffset(long offset, long segmentBaseOffset, int position) {
@@ -90,6 +94,16 @@ public final class Log {
         this.epochCache.truncateFromEnd(loaded.logEndOffset());
     }
 
+    private static Uuid readTopicId(Path dir, TopicPartition topicPartition) {
+        try {
+            return new PartitionMetadataFile(dir).read().orElse(null);
+        } catch (IOException e) {
+            LOG.warn("{}: cannot read {}; its topic id is taken as unknown", topicPartition,
+                dir.resolve(PartitionMetadataFile.FILE_NAME), e);
+            return null;
+        }
+    }
+
     /**
      * Opens (and if needed recovers) the log in {@code dir}, creating it when empty.
      *
@@ -105,7 +119,9 @@ public final class Log {
         Random random = new Random();
         LogLoader.LoadedLog loaded = LogLoader.load(dir, topicPartition, config, time, recoveryPoint, logStartOffset,
             hadCleanShutdown, producerState, () -> rollJitter(config, random));
-        return new Log(topicPartition, dir, config, time, scheduler, failureHandler, producerState, loaded);
+        Log log = new Log(topicPartition, dir, config, time, scheduler, failureHandler, producerState, loaded);
+        log.topicId = readTopicId(dir, topicPartition);
+        return log;
     }
 
     public TopicPartition topicPartition() {
@@ -114,6 +130,36 @@ public final class Log {
 
     public Path dir() {
         return dir;
+    }
+
+    /** The id of the topic this log belongs to, as recorded in its {@code partition.metadata}, if known. */
+    public Optional<Uuid> topicId() {
+        return Optional.ofNullable(topicId);
+    }
+
+    /**
+     * Records the id of the topic this log belongs to. The broker calls it whenever it hosts the log for a topic of
+     * the metadata; a log that belongs to another topic of the same name must have been deleted before.
+     *
+     * @throws IllegalStateException if the log already belongs to another topic id
+     */
+    public void assignTopicId(Uuid id) {
+        Uuid current = topicId;
+        if (id.equals(current)) {
+            return;
+        }
+        if (current != null) {
+            throw new IllegalStateException(topicPartition + " belongs to topic id " + current + ", not " + id);
+        }
+        synchronized (lock) {
+            checkUsable();
+            try {
+                new PartitionMetadataFile(dir).write(id);
+            } catch (IOException e) {
+                throw failure("Error while writing the topic id of " + topicPartition, e);
+            }
+            topicId = id;
+        }
     }
 
     public LogConfig config() {

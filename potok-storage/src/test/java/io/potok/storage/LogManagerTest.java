@@ -1,7 +1,9 @@
 package io.potok.storage;
 
 import io.potok.storage.checkpoint.OffsetCheckpointFile;
+import io.potok.storage.checkpoint.PartitionMetadataFile;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -308,5 +310,34 @@ class LogManagerTest {
         try (Stream<Path> s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).toList();
         }
+    }
+
+    @Test
+    void theTopicIdOfALogSurvivesARestartAndCannotBeChangedSilently() throws IOException {
+        List<Path> dirs = dirs(1);
+        LogManager first = started(dirs, LogConfig.DEFAULT);
+        Log log = first.getOrCreateLog(tp("orders", 0), LogConfig.DEFAULT);
+        assertThat(log.topicId()).as("not recorded yet").isEmpty();
+        Uuid id = Uuid.randomUuid();
+        log.assignTopicId(id);
+        log.assignTopicId(id); // the same id again: nothing to do
+        assertThatThrownBy(() -> log.assignTopicId(Uuid.randomUuid())).isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining(id.toString());
+        first.close();
+        managers.remove(first);
+
+        LogManager second = started(dirs, LogConfig.DEFAULT);
+        assertThat(second.getLog(tp("orders", 0)).orElseThrow().topicId()).contains(id);
+        assertThat(Files.readString(log.dir().resolve(PartitionMetadataFile.FILE_NAME)))
+            .isEqualTo("version: 0\ntopic_id: " + id + "\n");
+    }
+
+    @Test
+    void aDirectoryOfTheNodesOwnStateIsNotTakenForAPartition() throws IOException {
+        List<Path> dirs = dirs(1);
+        Files.createDirectories(dirs.get(0).resolve("__potok_metadata"));
+        LogManager manager = started(dirs, LogConfig.DEFAULT);
+        assertThat(manager.allLogs()).isEmpty();
+        assertThat(dirs.get(0).resolve("__potok_metadata")).isDirectory();
     }
 }

@@ -60,6 +60,8 @@ public final class ReplicaManager implements MetadataListener, AutoCloseable {
     /** Topic defaults including dynamic broker configs from the image; static ones until started. */
     private volatile io.potok.broker.config.ConfigDescriber describer;
     private volatile ReplicaFetcherManager fetchers;
+    /** Images arrive one at a time under the publisher's lock; set by the first. */
+    private boolean strayLogsChecked;
 
     public ReplicaManager(int nodeId, BrokerConfig config, LogManager logManager) {
         this(nodeId, config, logManager, Time.SYSTEM);
@@ -146,6 +148,11 @@ public final class ReplicaManager implements MetadataListener, AutoCloseable {
 
     @Override
     public void onImage(MetadataImage previous, MetadataImage current) {
+        if (!strayLogsChecked) {
+            // The first image comes once this node has caught up with the metadata (its registration is applied).
+            strayLogsChecked = true;
+            deleteStrayLogs(current);
+        }
         for (TopicImage old : previous.topics().values()) {
             TopicImage now = current.topics().get(old.name());
             if (now == null || !now.id().equals(old.id())) {
@@ -178,6 +185,14 @@ public final class ReplicaManager implements MetadataListener, AutoCloseable {
                         logConfig = logConfig(topic);
                     }
                     Log partitionLog = logManager.getOrCreateLog(tp, logConfig);
+                    if (partitionLog.topicId().filter(id -> !id.equals(topic.id())).isPresent()) {
+                        // Left by an earlier topic of this name (deleted while the log was offline, say).
+                        log.warn("{}: deleting the log of topic id {} before hosting topic id {}", tp,
+                                partitionLog.topicId().get(), topic.id());
+                        logManager.deleteLog(tp);
+                        partitionLog = logManager.getOrCreateLog(tp, logConfig);
+                    }
+                    partitionLog.assignTopicId(topic.id());
                     // A log recovered at start-up was opened before dynamic broker configs were known.
                     partitionLog.updateConfig(logConfig);
                     Partition partition = new Partition(tp, topic.id(), nodeId, partitionLog, p, minIsr,
@@ -272,6 +287,17 @@ public final class ReplicaManager implements MetadataListener, AutoCloseable {
         }
         if (partitions.remove(tp) != null) {
             logManager.deleteLog(tp);
+        }
+    }
+
+    private void deleteStrayLogs(MetadataImage image) {
+        for (Log strayCandidate : List.copyOf(logManager.allLogs())) {
+            TopicPartition tp = strayCandidate.topicPartition();
+            Optional<String> reason = StrayLogs.reason(tp, strayCandidate.topicId(), image, nodeId);
+            if (reason.isPresent()) {
+                log.warn("{}: deleting stray log {}: {}", tp, strayCandidate.dir(), reason.get());
+                logManager.deleteLog(tp);
+            }
         }
     }
 

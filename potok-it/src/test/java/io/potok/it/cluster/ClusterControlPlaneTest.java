@@ -3,6 +3,8 @@ package io.potok.it.cluster;
 import io.potok.it.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -291,6 +293,36 @@ class ClusterControlPlaneTest {
             assertThat(p.leaderId()).as("%s", p).isNotEqualTo(-1);
             assertThat(p.isrNodes()).as("%s", p).contains(p.leaderId());
         }
+    }
+
+    /** Kafka deletes "stray" replicas at start-up (KAFKA-14616): logs of a topic deleted while the broker was down. */
+    @Test
+    @Order(8)
+    void aTopicDeletedWhileABrokerIsDownLeavesNoLogOnItsDisk() throws Exception {
+        createTopic("doomed", 2, 3);
+        try (KafkaProducer<String, String> producer = producer()) {
+            for (int p = 0; p < 2; p++) {
+                producer.send(new ProducerRecord<>("doomed", p, "k", "v")).get(30, TimeUnit.SECONDS);
+            }
+        }
+        int down = cluster.ids().get(2);
+        int up = cluster.ids().get(0);
+        Path logDir = cluster.node(down).dataDir().resolve("data");
+        assertThat(logDir.resolve("doomed-0")).isDirectory();
+        assertThat(cluster.stop(down)).isTrue();
+        try (Admin admin = cluster.admin(cluster.bootstrap(up))) {
+            admin.deleteTopics(List.of("doomed")).all().get(30, TimeUnit.SECONDS);
+        }
+        Await.until("the topic is gone", Duration.ofMillis(10_000),
+                () -> !topicNames(cluster.metadata(up)).contains("doomed"));
+        assertThat(logDir.resolve("doomed-0")).as("nobody told the stopped broker").isDirectory();
+
+        cluster.restart(down);
+        Await.until("node " + down + " is listed again", Duration.ofMillis(10_000),
+                () -> brokerIds(cluster.metadata(up)).contains(down));
+        assertThat(logDir.resolve("doomed-0")).doesNotExist();
+        assertThat(logDir.resolve("doomed-1")).doesNotExist();
+        assertThat(Files.readString(cluster.node(down).logFile())).contains("deleting stray log");
     }
 
     // ------------------------------------------------------------------ helpers
