@@ -112,6 +112,11 @@ public final class ConfigDescriber {
     }
 
     /** The dynamic cluster-wide defaults (broker resource ""), each its own only synonym, as Kafka answers. */
+    /** This broker's value of {@code key} now: per-broker dynamic, cluster-wide dynamic, static, then the default. */
+    public Optional<String> brokerValue(String key) {
+        return layers().effective(key);
+    }
+
     public List<ConfigEntry> brokerDefaults() {
         Map<String, ConfigEntry> entries = new TreeMap<>();
         layers().dynamicDefault().forEach((name, value) -> entries.put(name, entry(name, value,

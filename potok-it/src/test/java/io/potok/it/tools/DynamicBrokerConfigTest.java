@@ -3,7 +3,9 @@ package io.potok.it.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.potok.it.Await;
 import io.potok.it.PotokNode;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -23,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A dynamic broker config is not only reported: the running node applies it to its logs. */
+/** A dynamic broker config is not only reported: the running node applies it (to its logs, to its threads). */
 @Timeout(120)
 class DynamicBrokerConfigTest {
     @RegisterExtension
@@ -61,6 +63,28 @@ class DynamicBrokerConfigTest {
                     .all().get(30, TimeUnit.SECONDS);
             assertThat(producer.send(new ProducerRecord<>("dyn", value)).get(30, TimeUnit.SECONDS).offset())
                     .isEqualTo(1);
+        }
+    }
+
+    @Test
+    void dynamicNumIoThreadsResizesTheRequestThreads() throws Exception {
+        Properties adminProps = new Properties();
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, NODE.bootstrap());
+        try (Admin admin = Admin.create(adminProps)) {
+            ConfigResource clusterDefault = new ConfigResource(ConfigResource.Type.BROKER, "");
+            admin.incrementalAlterConfigs(Map.of(clusterDefault, List.of(new AlterConfigOp(
+                    new ConfigEntry("num.io.threads", "3"), AlterConfigOp.OpType.SET))))
+                    .all().get(30, TimeUnit.SECONDS);
+            Await.until("the node applies num.io.threads=3", Duration.ofSeconds(10),
+                    () -> NODE.recentOutput().contains("num.io.threads changed from 8 to 3"));
+            // Still serving on three threads.
+            assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).hasSize(1);
+
+            admin.incrementalAlterConfigs(Map.of(clusterDefault, List.of(new AlterConfigOp(
+                    new ConfigEntry("num.io.threads", ""), AlterConfigOp.OpType.DELETE))))
+                    .all().get(30, TimeUnit.SECONDS);
+            Await.until("the node goes back to its static num.io.threads", Duration.ofSeconds(10),
+                    () -> NODE.recentOutput().contains("num.io.threads changed from 3 to 8"));
         }
     }
 }

@@ -33,6 +33,7 @@ import io.potok.broker.group.GroupConfig;
 import io.potok.broker.group.GroupCoordinator;
 import io.potok.broker.group.OffsetsTopic;
 import io.potok.broker.group.api.GroupApis;
+import io.potok.broker.network.RequestThreadPool;
 import io.potok.broker.network.SocketServer;
 import io.potok.broker.producer.ProducerIdAllocator;
 import io.potok.broker.replica.PartitionLookup;
@@ -52,10 +53,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
@@ -128,7 +126,11 @@ public final class PotokNode implements AutoCloseable {
                 .orElseGet(() -> LogConfig.fromTopicConfigs(config.topicDefaults())));
         toClose.add(logManager);
 
-        ExecutorService requestPool = requestPool();
+        ConfigDescriber describer = new ConfigDescriber(config, controller::image);
+        RequestThreadPool requestThreads = new RequestThreadPool(config.numIoThreads(),
+                () -> describer.brokerValue(RequestThreadPool.SIZE_CONFIG));
+        controller.addListener(requestThreads);
+        ExecutorService requestPool = requestThreads.executor();
         toClose.add(() -> {
             requestPool.shutdown();
             requestPool.awaitTermination(5, TimeUnit.SECONDS);
@@ -149,7 +151,6 @@ public final class PotokNode implements AutoCloseable {
         controller.addListener(groupCoordinator);
 
         PartitionLookup lookup = new PartitionLookup(controller, replicaManager);
-        ConfigDescriber describer = new ConfigDescriber(config, controller::image);
         List<ApiHandler<?>> handlers = new ArrayList<>();
         handlers.add(new ApiVersionsHandler(() -> handlers));
         handlers.add(new MetadataHandler(controller, config));
@@ -215,16 +216,6 @@ public final class PotokNode implements AutoCloseable {
         }
         return config.controllerListener().filter(e -> e.port() > 0).map(e -> InetSocketAddress.createUnresolved(
                 e.host().isEmpty() ? "0.0.0.0" : e.host(), e.port()));
-    }
-
-    private ExecutorService requestPool() {
-        AtomicInteger ids = new AtomicInteger();
-        return new ThreadPoolExecutor(config.numIoThreads(), config.numIoThreads(), 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "potok-request-" + ids.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
     }
 
     /** The storage engine checks the values it uses; its complaints become INVALID_CONFIG. */
