@@ -390,49 +390,9 @@ public final class Log {
      * @throws OffsetOutOfRangeException if {@code startOffset} is below the log start offset or beyond the end
      */
     public FetchDataInfo read(long startOffset, int maxBytes, long maxOffsetExclusive, boolean minOneMessage) {
-        for (int attempt = 1; ; attempt++) {
-            checkUsable();
-            EndOffset end = endOffset;
-            long startBoundary = logStartOffset;
-            if (startOffset == end.offset()) {
-                return new FetchDataInfo(startOffset, MemoryRecords.EMPTY);
-            }
-            if (startOffset < startBoundary || startOffset > end.offset()) {
-                throw new OffsetOutOfRangeException("Received request for offset " + startOffset + " for partition "
-                    + topicPartition + ", but we only have log segments in the range " + startBoundary + " to "
-                    + end.offset() + ".");
-            }
-            long upperBound = Math.min(maxOffsetExclusive, end.offset());
-            if (startOffset >= upperBound) {
-                return new FetchDataInfo(startOffset, MemoryRecords.EMPTY);
-            }
-            Map.Entry<Long, LogSegment> entry = segments.floorEntry(startOffset);
-            LogSegment segment = null;
-            try {
-                while (entry != null && entry.getKey() <= end.segmentBaseOffset()) {
-                    segment = entry.getValue();
-                    long maxPosition = segment.baseOffset() == end.segmentBaseOffset() ? end.position() : segment.size();
-                    FetchDataInfo info = segment.read(startOffset, maxBytes, maxPosition, upperBound, minOneMessage);
-                    if (info != null) {
-                        return info;
-                    }
-                    entry = segments.higherEntry(segment.baseOffset());
-                }
-                return new FetchDataInfo(startOffset, MemoryRecords.EMPTY);
-            } catch (IOException | IllegalStateException e) {
-                // IllegalStateException: the segment's index was closed by a concurrent deletion.
-                if (segment != null && !isCurrent(segment) && attempt < MAX_READ_ATTEMPTS) {
-                    // The segment was deleted or replaced by the cleaner while we read it: look again.
-                    LOG.debug("{}: retrying read of offset {} after segment {} went away", topicPartition, startOffset,
-                        segment.baseOffset(), e);
-                    continue;
-                }
-                if (e instanceof IllegalStateException closedIndex) {
-                    throw closedIndex;
-                }
-                throw readFailure("Error while reading offset " + startOffset + " of " + topicPartition, (IOException) e);
-            }
-        }
+        FetchDataInfo empty = new FetchDataInfo(startOffset, MemoryRecords.EMPTY);
+        return readFromSegments(startOffset, maxOffsetExclusive, empty, (segment, maxPosition, segmentEndOffset,
+                upperBound) -> segment.read(startOffset, maxBytes, maxPosition, upperBound, minOneMessage));
     }
 
     /**
@@ -442,12 +402,30 @@ public final class Log {
      * @throws OffsetOutOfRangeException if {@code startOffset} is below the log start offset or beyond the end
      */
     public FileSlice readSlice(long startOffset, int maxBytes, long maxOffsetExclusive, boolean minOneMessage) {
+        return readFromSegments(startOffset, maxOffsetExclusive, FileSlice.EMPTY, (segment, maxPosition,
+                segmentEndOffset, upperBound) -> segment.readSlice(startOffset, maxBytes, maxPosition, segmentEndOffset,
+                upperBound, minOneMessage));
+    }
+
+    /** One segment's part of a read: null when the segment holds nothing from the start offset on. */
+    @FunctionalInterface
+    private interface SegmentRead<T> {
+        T read(LogSegment segment, long maxPosition, long segmentEndOffset, long upperBound) throws IOException;
+    }
+
+    /**
+     * The walk {@link #read} and {@link #readSlice} share: checks {@code startOffset} against the log's bounds, then
+     * asks the segments from the one containing it on, up to the end offset read at the start (so a concurrent append
+     * is either wholly in or out), until one returns something. A segment that the cleaner or retention replaced
+     * under the read is looked up again.
+     */
+    private <T> T readFromSegments(long startOffset, long maxOffsetExclusive, T empty, SegmentRead<T> segmentRead) {
         for (int attempt = 1; ; attempt++) {
             checkUsable();
             EndOffset end = endOffset;
             long startBoundary = logStartOffset;
             if (startOffset == end.offset()) {
-                return FileSlice.EMPTY;
+                return empty;
             }
             if (startOffset < startBoundary || startOffset > end.offset()) {
                 throw new OffsetOutOfRangeException("Received request for offset " + startOffset + " for partition "
@@ -456,7 +434,7 @@ public final class Log {
             }
             long upperBound = Math.min(maxOffsetExclusive, end.offset());
             if (startOffset >= upperBound) {
-                return FileSlice.EMPTY;
+                return empty;
             }
             Map.Entry<Long, LogSegment> entry = segments.floorEntry(startOffset);
             LogSegment segment = null;
@@ -467,17 +445,17 @@ public final class Log {
                     long maxPosition = active ? end.position() : segment.size();
                     Long next = active ? null : segments.higherKey(segment.baseOffset());
                     long segmentEndOffset = active ? end.offset() : next == null ? Long.MAX_VALUE : next;
-                    FileSlice slice = segment.readSlice(startOffset, maxBytes, maxPosition, segmentEndOffset,
-                        upperBound, minOneMessage);
-                    if (slice != null) {
-                        return slice;
+                    T result = segmentRead.read(segment, maxPosition, segmentEndOffset, upperBound);
+                    if (result != null) {
+                        return result;
                     }
                     entry = segments.higherEntry(segment.baseOffset());
                 }
-                return FileSlice.EMPTY;
+                return empty;
             } catch (IOException | IllegalStateException e) {
                 // IllegalStateException: the segment's index was closed by a concurrent deletion.
                 if (segment != null && !isCurrent(segment) && attempt < MAX_READ_ATTEMPTS) {
+                    // The segment was deleted or replaced by the cleaner while we read it: look again.
                     LOG.debug("{}: retrying read of offset {} after segment {} went away", topicPartition, startOffset,
                         segment.baseOffset(), e);
                     continue;
