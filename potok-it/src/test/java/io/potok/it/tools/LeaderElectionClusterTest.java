@@ -88,8 +88,12 @@ class LeaderElectionClusterTest {
         KafkaTool.Result elected = election("--election-type", "preferred", "--all-topic-partitions");
         assertThat(elected.exitCode()).as("%s", elected).isZero();
         assertThat(elected.lines()).containsExactly("Successfully completed leader election (PREFERRED) for partitions le-pref-0");
-        assertThat(leader("le-pref", 0)).isEqualTo(1);
-        assertThat(describeLine("le-pref", 0)).containsEntry("Leader", "1").containsEntry("Replicas", "1,2,3");
+        // The answer comes once the election is committed; the broker the next Metadata request reaches may apply it
+        // a moment later (as in Kafka, brokers learn the metadata asynchronously).
+        Await.until("le-pref-0 led by 1 again", WAIT, () -> leader("le-pref", 0) == 1);
+        Await.until("kafka-topics --describe shows leader 1", WAIT,
+                () -> "1".equals(describeLine("le-pref", 0).get("Leader")));
+        assertThat(describeLine("le-pref", 0)).containsEntry("Replicas", "1,2,3");
     }
 
     @Test
@@ -117,8 +121,11 @@ class LeaderElectionClusterTest {
         assertThat(unclean.exitCode()).as("%s", unclean).isZero();
         assertThat(unclean.lines()).containsExactly(
                 "Successfully completed leader election (UNCLEAN) for partitions le-unclean-0");
-        assertThat(leader("le-unclean", 0)).isEqualTo(3);
-        assertThat(describeLine("le-unclean", 0)).containsEntry("Leader", "3").containsEntry("Isr", "3");
+        Await.until("le-unclean-0 led by 3", WAIT, () -> leader("le-unclean", 0) == 3);
+        Await.until("kafka-topics --describe shows leader 3 with ISR 3", WAIT, () -> {
+            Map<String, String> line = describeLine("le-unclean", 0);
+            return "3".equals(line.get("Leader")) && "3".equals(line.get("Isr"));
+        });
     }
 
     // ------------------------------------------------------------------ helpers
