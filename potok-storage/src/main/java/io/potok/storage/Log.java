@@ -144,14 +144,17 @@ public final class Log {
      * @throws IllegalStateException if the log already belongs to another topic id
      */
     public void assignTopicId(Uuid id) {
-        Uuid current = topicId;
-        if (id.equals(current)) {
+        if (id.equals(topicId)) {
             return;
         }
-        if (current != null) {
-            throw new IllegalStateException(topicPartition + " belongs to topic id " + current + ", not " + id);
-        }
         synchronized (lock) {
+            Uuid current = topicId;
+            if (id.equals(current)) {
+                return;
+            }
+            if (current != null) {
+                throw new IllegalStateException(topicPartition + " belongs to topic id " + current + ", not " + id);
+            }
             checkUsable();
             try {
                 new PartitionMetadataFile(dir).write(id);

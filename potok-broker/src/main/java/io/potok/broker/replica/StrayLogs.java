@@ -18,9 +18,9 @@ final class StrayLogs {
     }
 
     /**
-     * Whether the log of {@code tp}, recorded as belonging to topic {@code logTopicId} (empty: not recorded, as in logs
+     * Why the log of {@code tp}, recorded as belonging to topic {@code logTopicId} (empty: not recorded, as in logs
      * written before topic ids were kept; those are taken to belong to the current topic), is stray on node
-     * {@code nodeId} according to {@code image}.
+     * {@code nodeId} according to {@code image}; empty if it is not.
      */
     static Optional<String> reason(TopicPartition tp, Optional<Uuid> logTopicId, MetadataImage image, int nodeId) {
         TopicImage topic = image.topics().get(tp.topic());
