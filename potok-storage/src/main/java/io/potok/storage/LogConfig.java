@@ -187,6 +187,11 @@ public final class LogConfig {
         return flushMessages;
     }
 
+    /** True when {@code flush.messages} is set: then an append itself fsyncs, every that many messages. */
+    public boolean fsyncsOnAppend() {
+        return flushMessages != Long.MAX_VALUE;
+    }
+
     public long flushMs() {
         return flushMs;
     }

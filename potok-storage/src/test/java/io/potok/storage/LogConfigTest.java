@@ -49,6 +49,8 @@ class LogConfigTest {
         assertThat(c.minCleanableDirtyRatio()).isEqualTo(0.1);
         assertThat(c.preallocate()).isTrue();
         assertThat(c.flushMessages()).isEqualTo(1);
+        assertThat(c.fsyncsOnAppend()).isTrue();
+        assertThat(LogConfig.DEFAULT.fsyncsOnAppend()).isFalse();
         assertThat(LogConfig.fromTopicConfigs(Map.of("cleanup.policy", "compact")).deleteEnabled()).isFalse();
     }
 

@@ -22,4 +22,9 @@ public interface ApiHandler<R extends AbstractRequest> {
     }
 
     CompletableFuture<AbstractResponse> handle(RequestHeader header, R request, ClientInfo client);
+
+    /** See {@link io.potok.broker.network.RequestHandler#isNonBlocking}; false unless a handler knows better. */
+    default boolean isNonBlocking(R request) {
+        return false;
+    }
 }

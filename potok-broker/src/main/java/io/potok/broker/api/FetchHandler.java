@@ -64,6 +64,12 @@ public final class FetchHandler implements ApiHandler<org.apache.kafka.common.re
         return ApiKeys.FETCH;
     }
 
+    /** A fetch looks up offsets in the indexes and answers with file regions, or parks in the purgatory. */
+    @Override
+    public boolean isNonBlocking(org.apache.kafka.common.requests.FetchRequest request) {
+        return true;
+    }
+
     @Override
     public CompletableFuture<AbstractResponse> handle(RequestHeader header,
                                                       org.apache.kafka.common.requests.FetchRequest request,

@@ -60,6 +60,17 @@ public final class KafkaApis implements RequestHandler {
         }
     }
 
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public boolean isNonBlocking(RequestHeader header, AbstractRequest request) {
+        ApiHandler handler = handlers.get(header.apiKey());
+        try {
+            return handler != null && handler.isNonBlocking(request);
+        } catch (RuntimeException e) {
+            return false; // the request threads will answer it, with the error handle() finds
+        }
+    }
+
     @SuppressWarnings({"unchecked", "rawtypes"})
     private CompletableFuture<AbstractResponse> dispatch(RequestHeader header, AbstractRequest request,
                                                          ClientInfo client) {

@@ -11,6 +11,7 @@ import io.potok.storage.ProducerStateEntry;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.InvalidRecordException;
@@ -59,6 +60,24 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     @Override
     public short minVersion() {
         return 0;
+    }
+
+    /**
+     * An append writes into the page cache and answers at once (acks=all parks in the purgatory), unless a target log
+     * fsyncs on append ({@code flush.messages} set): an fsync can take milliseconds and would hold up every other
+     * connection of the event loop, so those go to the request threads.
+     */
+    @Override
+    public boolean isNonBlocking(ProduceRequest request) {
+        for (ProduceRequestData.TopicProduceData topic : request.data().topicData()) {
+            for (ProduceRequestData.PartitionProduceData p : topic.partitionData()) {
+                Optional<Partition> partition = lookup.hosted(topic.name(), topic.topicId(), p.index());
+                if (partition.isPresent() && partition.get().log().config().fsyncsOnAppend()) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** One partition's append that waits for replication. */

@@ -36,6 +36,32 @@ public final class SerialExecutor implements Executor {
         }
     }
 
+    /**
+     * Runs {@code task} on the calling thread when nothing of this executor is queued or running (the order of tasks
+     * is kept either way), else queues it.
+     */
+    public void executeHereIfIdle(Runnable task) {
+        synchronized (this) {
+            if (running) {
+                tasks.add(task);
+                return;
+            }
+            running = true;
+        }
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            log.error("A task of {} failed", name, e);
+        }
+        synchronized (this) {
+            if (tasks.isEmpty()) {
+                running = false;
+            } else {
+                pool.execute(this::drain);
+            }
+        }
+    }
+
     private void drain() {
         while (true) {
             Runnable next;

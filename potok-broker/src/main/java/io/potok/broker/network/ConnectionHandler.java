@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
  * responses back strictly in request order while later requests are already being handled.
  *
  * <p>Threading: Netty calls this on the connection's event loop; {@link #inFlight} is touched only
- * there. Handlers complete on other threads and hop back to the event loop to write. When more than
- * {@link #MAX_IN_FLIGHT} responses are outstanding the connection stops reading (back-pressure).
+ * there. A request the handler calls non-blocking (a produce into the page cache, a fetch) is handled on the event loop
+ * itself when no earlier request of the connection is still queued for the pool; the others go to the pool, complete
+ * there or later, and hop back to the event loop to write. When more than {@link #MAX_IN_FLIGHT} responses are
+ * outstanding the connection stops reading (back-pressure).
  *
  * <p>Buffers: Produce frames stay in Netty's pooled direct memory until their request completes (no copy on the way
  * to the log); other requests are copied to the heap. Responses are serialised into pooled direct buffers by
@@ -121,7 +123,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         RequestHandler.ClientInfo info = new RequestHandler.ClientInfo(client.connectionId(),
                 header.clientId(), client.remote());
         ByteBuf requestBytes = held;
-        serial.execute(() -> {
+        Runnable task = () -> {
             CompletableFuture<AbstractResponse> result;
             try {
                 result = handler.handle(header, request, info);
@@ -136,10 +138,20 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 // Done with the request's records (a response never refers to them): the frame can go back.
                 release(requestBytes);
                 if (expectsResponse) {
-                    ctx.executor().execute(() -> complete(ctx, slot, response, error));
+                    // Handled on the event loop and answered at once: write now, no task to queue.
+                    if (ctx.executor().inEventLoop()) {
+                        complete(ctx, slot, response, error);
+                    } else {
+                        ctx.executor().execute(() -> complete(ctx, slot, response, error));
+                    }
                 }
             });
-        });
+        };
+        if (handler.isNonBlocking(header, request)) {
+            serial.executeHereIfIdle(task);
+        } else {
+            serial.execute(task);
+        }
     }
 
     /** A Produce frame whose bytes are one contiguous region, so the records can be read in place. */

@@ -41,6 +41,16 @@ public final class PartitionLookup {
         return controller.image().topic(name).map(TopicImage::id);
     }
 
+    /** The partition if this broker hosts it; unlike {@link #partition} no exception when it does not. */
+    public Optional<Partition> hosted(String name, Uuid id, int partition) {
+        MetadataImage image = controller.image();
+        Optional<TopicImage> topic = id != null && !Uuid.ZERO_UUID.equals(id) ? image.topic(id) : image.topic(name);
+        if (topic.isEmpty() || partition < 0 || partition >= topic.get().partitions().size()) {
+            return Optional.empty();
+        }
+        return replicas.partition(new TopicPartition(topic.get().name(), partition));
+    }
+
     /** The hosted partition, or the Kafka exception a client expects. */
     public Partition partition(String name, Uuid id, int partition) {
         boolean byId = id != null && !Uuid.ZERO_UUID.equals(id);

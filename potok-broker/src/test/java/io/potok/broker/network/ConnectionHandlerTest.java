@@ -14,11 +14,13 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.MetadataResponseData;
@@ -83,8 +85,12 @@ class ConnectionHandlerTest {
     }
 
     private EmbeddedChannel channel(RequestHandler handler, int maxBytes) {
+        return channel(handler, maxBytes, Runnable::run);
+    }
+
+    private EmbeddedChannel channel(RequestHandler handler, int maxBytes, Executor pool) {
         EmbeddedChannel ch = new TcpLikeChannel(new LengthFieldBasedFrameDecoder(maxBytes, 0, 4, 0, 4, true),
-                new ConnectionHandler(handler, Runnable::run, maxBytes));
+                new ConnectionHandler(handler, pool, maxBytes));
         channels.add(ch);
         return ch;
     }
@@ -446,6 +452,95 @@ class ConnectionHandlerTest {
             assertThat(r.throttleTimeMs()).isEqualTo(i);
         }
         assertThat((Object) ch.readOutbound()).isNull();
+    }
+
+    /** Answers Produce at once on whatever thread runs it and calls it non-blocking; other APIs wait for the test. */
+    private static final class QuickProduceHandler implements RequestHandler {
+        final FakeHandler others = new FakeHandler();
+        final List<String> handled = new CopyOnWriteArrayList<>();
+
+        @Override
+        public CompletableFuture<AbstractResponse> handle(RequestHeader header, AbstractRequest request, ClientInfo client) {
+            handled.add(header.apiKey() + " on " + Thread.currentThread().getName());
+            if (header.apiKey() == ApiKeys.PRODUCE) {
+                return CompletableFuture.completedFuture(new ProduceResponse(new ProduceResponseData()));
+            }
+            return others.handle(header, request, client);
+        }
+
+        @Override
+        public boolean isNonBlocking(RequestHeader header, AbstractRequest request) {
+            return header.apiKey() == ApiKeys.PRODUCE;
+        }
+    }
+
+    /** A request pool that runs nothing until the test says so, on a thread named "pool". */
+    private static final class ManualPool implements Executor {
+        final ArrayDeque<Runnable> queued = new ArrayDeque<>();
+
+        @Override
+        public void execute(Runnable command) {
+            queued.add(command);
+        }
+
+        void runAll() throws InterruptedException {
+            Thread t = new Thread(() -> {
+                while (!queued.isEmpty()) {
+                    queued.poll().run();
+                }
+            }, "pool");
+            t.start();
+            t.join();
+        }
+    }
+
+    @Test
+    void aNonBlockingRequestIsHandledAndAnsweredOnTheEventLoopWithoutThePool() {
+        QuickProduceHandler handler = new QuickProduceHandler();
+        ManualPool pool = new ManualPool();
+        EmbeddedChannel ch = channel(handler, MAX_BYTES, pool);
+        ch.writeInbound(frame(produce((short) 1), 21));
+        assertThat(pool.queued).as("nothing handed to the pool").isEmpty();
+        assertThat(handler.handled).containsExactly("PRODUCE on " + Thread.currentThread().getName());
+        parse(nextResponse(ch), ApiKeys.PRODUCE, (short) 9, 21);
+    }
+
+    @Test
+    void aNonBlockingRequestWaitsForAnEarlierOneOfItsConnectionOnThePool() throws InterruptedException {
+        QuickProduceHandler handler = new QuickProduceHandler();
+        ManualPool pool = new ManualPool();
+        EmbeddedChannel ch = channel(handler, MAX_BYTES, pool);
+        ch.writeInbound(Unpooled.wrappedBuffer(frame(metadata(), 31), frame(produce((short) 1), 32)));
+        assertThat(handler.handled).as("the produce may not overtake the metadata request queued before it")
+                .isEmpty();
+
+        pool.runAll();
+        assertThat(handler.handled).containsExactly("METADATA on pool", "PRODUCE on pool");
+        ch.runPendingTasks();
+        assertThat((Object) ch.readOutbound()).as("the produce answer waits for the metadata answer").isNull();
+
+        handler.others.calls.get(0).future().complete(new MetadataResponse(new MetadataResponseData(), (short) 12));
+        ch.runPendingTasks();
+        parse(nextResponse(ch), ApiKeys.METADATA, (short) 12, 31);
+        parse(nextResponse(ch), ApiKeys.PRODUCE, (short) 9, 32);
+
+        // The connection is idle again: the next produce is handled on the event loop once more.
+        ch.writeInbound(frame(produce((short) 1), 33));
+        assertThat(pool.queued).isEmpty();
+        assertThat(handler.handled).last().isEqualTo("PRODUCE on " + Thread.currentThread().getName());
+        parse(nextResponse(ch), ApiKeys.PRODUCE, (short) 9, 33);
+    }
+
+    @Test
+    void aBlockingRequestGoesToThePool() throws InterruptedException {
+        QuickProduceHandler handler = new QuickProduceHandler();
+        ManualPool pool = new ManualPool();
+        EmbeddedChannel ch = channel(handler, MAX_BYTES, pool);
+        ch.writeInbound(frame(metadata(), 41));
+        assertThat(handler.handled).isEmpty();
+        assertThat(pool.queued).hasSize(1);
+        pool.runAll();
+        assertThat(handler.handled).containsExactly("METADATA on pool");
     }
 
     @Test
