@@ -26,8 +26,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** Kafka clients configured to fail fast against a broken broker. */
-final class Clients {
+/** Kafka clients configured to fail fast against a broken broker, and the read loops tests share. */
+public final class Clients {
 
     static final int REQUEST_TIMEOUT_MS = 10_000;
     static final int API_TIMEOUT_MS = 20_000;
@@ -35,7 +35,7 @@ final class Clients {
     private Clients() {
     }
 
-    static KafkaProducer<byte[], byte[]> producer(String bootstrap, Object... keyValues) {
+    public static KafkaProducer<byte[], byte[]> producer(String bootstrap, Object... keyValues) {
         Map<String, Object> c = new HashMap<>();
         c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ProducerConfig.CLIENT_ID_CONFIG, "potok-it-producer");
@@ -48,7 +48,7 @@ final class Clients {
     }
 
     /** A consumer without group.id: use it with assign() and seek only. */
-    static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, Object... keyValues) {
+    public static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, Object... keyValues) {
         Map<String, Object> c = new HashMap<>();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "potok-it-consumer");
@@ -60,7 +60,7 @@ final class Clients {
         return new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
-    static Admin admin(String bootstrap) {
+    public static Admin admin(String bootstrap) {
         Map<String, Object> c = new HashMap<>();
         c.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         c.put(AdminClientConfig.CLIENT_ID_CONFIG, "potok-it-admin");
@@ -69,13 +69,13 @@ final class Clients {
         return Admin.create(c);
     }
 
-    static void createTopic(String bootstrap, String topic, int partitions) {
+    public static void createTopic(String bootstrap, String topic, int partitions) {
         try (Admin admin = admin(bootstrap)) {
             createTopic(admin, topic, partitions, Map.of());
         }
     }
 
-    static void createTopic(Admin admin, String topic, int partitions, Map<String, String> configs) {
+    public static void createTopic(Admin admin, String topic, int partitions, Map<String, String> configs) {
         try {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(configs)))
                     .all().get(API_TIMEOUT_MS, TimeUnit.MILLISECONDS);
@@ -90,7 +90,7 @@ final class Clients {
      * acknowledge CreateTopics before its partitions serve (Kafka does); tests that produce right
      * away would otherwise start with NOT_LEADER_OR_FOLLOWER retries.
      */
-    static void awaitLeaders(Admin admin, String topic, int partitions) {
+    public static void awaitLeaders(Admin admin, String topic, int partitions) {
         Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
         partitions(topic, partitions).forEach(tp -> specs.put(tp, OffsetSpec.latest()));
         try {
@@ -102,7 +102,7 @@ final class Clients {
         }
     }
 
-    static List<TopicPartition> partitions(String topic, int count) {
+    public static List<TopicPartition> partitions(String topic, int count) {
         return IntStream.range(0, count).mapToObj(p -> new TopicPartition(topic, p)).collect(Collectors.toList());
     }
 
@@ -111,7 +111,7 @@ final class Clients {
      * (fails if more arrive or the timeout passes). Records are returned in poll order, which keeps the
      * per-partition offset order.
      */
-    static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, Collection<TopicPartition> partitions,
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, Collection<TopicPartition> partitions,
                                                         int expected, Object... consumerConfig) {
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap, consumerConfig)) {
             consumer.assign(partitions);
@@ -120,7 +120,7 @@ final class Clients {
         }
     }
 
-    static List<ConsumerRecord<byte[], byte[]>> poll(KafkaConsumer<byte[], byte[]> consumer, int expected,
+    public static List<ConsumerRecord<byte[], byte[]>> poll(KafkaConsumer<byte[], byte[]> consumer, int expected,
                                                      Duration timeout) {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -133,11 +133,11 @@ final class Clients {
         return out;
     }
 
-    static byte[] bytes(String s) {
+    public static byte[] bytes(String s) {
         return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
     }
 
-    static String str(byte[] b) {
+    public static String str(byte[] b) {
         return b == null ? null : new String(b, StandardCharsets.UTF_8);
     }
 

@@ -2,6 +2,7 @@ package io.potok.broker.api;
 
 import io.potok.broker.delayed.DelayedOperation;
 import io.potok.broker.delayed.DelayedOperationPurgatory;
+import io.potok.broker.fetchsession.FetchSessionCache;
 import io.potok.broker.network.RequestHandler.ClientInfo;
 import io.potok.broker.replica.Partition;
 import io.potok.broker.replica.PartitionLookup;
@@ -34,8 +35,8 @@ import org.apache.kafka.common.requests.RequestHeader;
  * Fetch for consumers: reads committed data from each partition within the request's byte limits,
  * or parks the request until {@code fetch.min.bytes} arrive or {@code fetch.max.wait.ms} passes.
  *
- * <p>Incremental fetch sessions (KIP-227) are refused the way the KIP allows: every response
- * carries session id 0, so clients keep sending full fetch requests.
+ * <p>Incremental fetch sessions (KIP-227) come from the {@link FetchSessionCache}: a request of a session reads every
+ * partition of the session, and its response carries only the partitions with something new.
  */
 public final class FetchHandler implements ApiHandler<org.apache.kafka.common.requests.FetchRequest> {
     /** Fetch v11 added the client's rack; from it on a consumer may be redirected to, and served by, a follower. */
@@ -45,14 +46,12 @@ public final class FetchHandler implements ApiHandler<org.apache.kafka.common.re
     private final DelayedOperationPurgatory purgatory;
     private final int brokerFetchMaxBytes;
     private final ReplicaSelector replicaSelector;
-
-    public FetchHandler(PartitionLookup lookup, DelayedOperationPurgatory purgatory, int brokerFetchMaxBytes) {
-        this(lookup, purgatory, brokerFetchMaxBytes, ReplicaSelector.NONE);
-    }
+    private final FetchSessionCache sessions;
 
     /** {@code replicaSelector}: fetch from follower (KIP-392), from {@code replica.selector.class}. */
     public FetchHandler(PartitionLookup lookup, DelayedOperationPurgatory purgatory, int brokerFetchMaxBytes,
-                        ReplicaSelector replicaSelector) {
+                        ReplicaSelector replicaSelector, FetchSessionCache sessions) {
+        this.sessions = sessions;
         this.lookup = lookup;
         this.purgatory = purgatory;
         this.brokerFetchMaxBytes = brokerFetchMaxBytes;
@@ -74,23 +73,21 @@ public final class FetchHandler implements ApiHandler<org.apache.kafka.common.re
     public CompletableFuture<AbstractResponse> handle(RequestHeader header,
                                                       org.apache.kafka.common.requests.FetchRequest request,
                                                       ClientInfo client) {
-        FetchRequestData data = request.data();
-        FetchMetadata metadata = request.metadata();
-        if (!metadata.isFull()) {
-            // We never hand out session ids, so any incremental request names an unknown session.
-            return CompletableFuture.completedFuture(FetchResponse.of(new FetchResponseData()
-                    .setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code())
-                    .setSessionId(FetchMetadata.INVALID_SESSION_ID)));
-        }
-        int maxBytes = Math.min(header.apiVersion() >= 3 ? data.maxBytes() : Integer.MAX_VALUE, brokerFetchMaxBytes);
         short version = header.apiVersion();
-        ReadResult first = readAll(data, maxBytes, org.apache.kafka.common.requests.FetchRequest.replicaId(data), version);
+        int replicaId = org.apache.kafka.common.requests.FetchRequest.replicaId(request.data());
+        FetchSessionCache.Context session = sessions.newContext(version, request.data(), replicaId >= 0);
+        if (session.error() != Errors.NONE) {
+            return CompletableFuture.completedFuture(FetchResponse.of(session.respond(null)));
+        }
+        FetchRequestData data = session.toRead();
+        int maxBytes = Math.min(version >= 3 ? data.maxBytes() : Integer.MAX_VALUE, brokerFetchMaxBytes);
+        ReadResult first = readAll(data, maxBytes, replicaId, version);
         if (data.maxWaitMs() <= 0 || first.bytes >= Math.max(1, data.minBytes()) || first.hasError
                 || data.topics().isEmpty()) {
-            return CompletableFuture.completedFuture(first.response);
+            return CompletableFuture.completedFuture(FetchResponse.of(session.respond(first.response)));
         }
         CompletableFuture<AbstractResponse> future = new CompletableFuture<>();
-        purgatory.park(new DelayedFetch(first.partitions, data, maxBytes, version, future));
+        purgatory.park(new DelayedFetch(first.partitions, data, maxBytes, version, session, future));
         return future;
     }
 
@@ -98,15 +95,17 @@ public final class FetchHandler implements ApiHandler<org.apache.kafka.common.re
         private final FetchRequestData data;
         private final int maxBytes;
         private final short version;
+        private final FetchSessionCache.Context session;
         private final CompletableFuture<AbstractResponse> future;
         private ReadResult lastRead; // guarded by the completion flag: written only by the completing check
 
         DelayedFetch(Set<TopicPartition> partitions, FetchRequestData data, int maxBytes, short version,
-                     CompletableFuture<AbstractResponse> future) {
+                     FetchSessionCache.Context session, CompletableFuture<AbstractResponse> future) {
             super(partitions, data.maxWaitMs());
             this.data = data;
             this.maxBytes = maxBytes;
             this.version = version;
+            this.session = session;
             this.future = future;
         }
 
@@ -125,11 +124,11 @@ public final class FetchHandler implements ApiHandler<org.apache.kafka.common.re
         protected synchronized void onComplete(boolean expired) {
             ReadResult read = expired || lastRead == null ? readAll(data, maxBytes,
                     org.apache.kafka.common.requests.FetchRequest.replicaId(data), version) : lastRead;
-            future.complete(read.response);
+            future.complete(FetchResponse.of(session.respond(read.response)));
         }
     }
 
-    private record ReadResult(FetchResponse response, int bytes, boolean hasError, Set<TopicPartition> partitions) {
+    private record ReadResult(FetchResponseData response, int bytes, boolean hasError, Set<TopicPartition> partitions) {
     }
 
     /**
@@ -207,6 +206,6 @@ public final class FetchHandler implements ApiHandler<org.apache.kafka.common.re
             }
             response.responses().add(topicResponse.setPartitions(partitions));
         }
-        return new ReadResult(FetchResponse.of(response), bytes, hasError, watched);
+        return new ReadResult(response, bytes, hasError, watched);
     }
 }

@@ -1,6 +1,7 @@
 package io.potok.it.cluster;
 
 import io.potok.it.Await;
+import io.potok.it.Clients;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -30,7 +31,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.message.MetadataResponseData.MetadataResponsePartition;
 import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseTopic;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -362,24 +362,16 @@ class ClusterControlPlaneTest {
 
     /** The first record of each partition, read with assign() and seek. */
     private Map<Integer, String> consumeFirst(String topic, int partitions) {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
-        c.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
         Map<Integer, String> firsts = new TreeMap<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
-                new StringDeserializer())) {
-            List<TopicPartition> tps = new ArrayList<>();
-            for (int p = 0; p < partitions; p++) {
-                tps.add(new TopicPartition(topic, p));
-            }
+        try (KafkaConsumer<byte[], byte[]> consumer = Clients.consumer(cluster.bootstrap(),
+                ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000)) {
+            List<TopicPartition> tps = Clients.partitions(topic, partitions);
             consumer.assign(tps);
             consumer.seekToBeginning(tps);
             long deadline = System.currentTimeMillis() + 20_000;
             while (firsts.size() < partitions && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                    firsts.putIfAbsent(r.partition(), r.value());
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    firsts.putIfAbsent(r.partition(), Clients.str(r.value()));
                 }
             }
         }

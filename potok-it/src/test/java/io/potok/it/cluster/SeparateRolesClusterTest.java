@@ -1,6 +1,7 @@
 package io.potok.it.cluster;
 
 import io.potok.it.Await;
+import io.potok.it.Clients;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -16,15 +17,12 @@ import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Node;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseTopic;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -107,7 +105,7 @@ class SeparateRolesClusterTest {
             });
         }
         produce(0, 10);
-        assertThat(consume()).hasSize(PARTITIONS * 10);
+        assertThat(consume(PARTITIONS * 10)).hasSize(PARTITIONS * 10);
     }
 
     @Test
@@ -122,7 +120,7 @@ class SeparateRolesClusterTest {
         });
         assertThat(cluster.metadata(2).controllerId()).isEqualTo(2);
         produce(10, 10);
-        assertThat(consume()).hasSize(PARTITIONS * 20);
+        assertThat(consume(PARTITIONS * 20)).hasSize(PARTITIONS * 20);
     }
 
     // ------------------------------------------------------------------ helpers
@@ -150,32 +148,10 @@ class SeparateRolesClusterTest {
         }
     }
 
-    /** Every record of the topic, read from the beginning with assign() (no group). */
-    private List<String> consume() {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
-        c.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
-        List<String> values = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
-                new StringDeserializer())) {
-            List<TopicPartition> tps = new ArrayList<>();
-            for (int p = 0; p < PARTITIONS; p++) {
-                tps.add(new TopicPartition(TOPIC, p));
-            }
-            consumer.assign(tps);
-            consumer.seekToBeginning(tps);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(tps);
-            long total = ends.values().stream().mapToLong(Long::longValue).sum();
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (values.size() < total && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                    values.add(r.value());
-                }
-            }
-        }
-        return values;
+    /** Every record of the topic, read from the beginning with assign() (no group); fails unless exactly {@code n}. */
+    private List<ConsumerRecord<byte[], byte[]>> consume(int n) {
+        return Clients.readAll(cluster.bootstrap(), Clients.partitions(TOPIC, PARTITIONS), n,
+                ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
     }
 
     private static Set<Integer> brokerIds(MetadataResponseData m) {

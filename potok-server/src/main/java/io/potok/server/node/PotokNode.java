@@ -15,6 +15,7 @@ import io.potok.broker.api.DeleteTopicsHandler;
 import io.potok.broker.api.DescribeClusterHandler;
 import io.potok.broker.api.DescribeConfigsHandler;
 import io.potok.broker.api.FetchHandler;
+import io.potok.broker.fetchsession.FetchSessionCache;
 import io.potok.broker.api.InitProducerIdHandler;
 import io.potok.broker.api.KafkaApis;
 import io.potok.broker.api.ListOffsetsHandler;
@@ -159,7 +160,8 @@ public final class PotokNode implements AutoCloseable {
         handlers.add(new AlterPartitionReassignmentsHandler(controller));
         handlers.add(new ListPartitionReassignmentsHandler(controller));
         handlers.add(new FetchHandler(lookup, fetchPurgatory, config.intValue("fetch.max.bytes"),
-                ReplicaSelector.forClassName(config.string("replica.selector.class"))));
+                ReplicaSelector.forClassName(config.string("replica.selector.class")),
+                new FetchSessionCache(config.intValue(FetchSessionCache.MAX_SLOTS_CONFIG), System::currentTimeMillis)));
         handlers.add(new ListOffsetsHandler(lookup));
         handlers.add(new CreateTopicsHandler(controller, describer));
         handlers.add(new DeleteTopicsHandler(controller));
