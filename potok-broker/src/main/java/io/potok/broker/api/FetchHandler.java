@@ -7,6 +7,7 @@ import io.potok.broker.network.RequestHandler.ClientInfo;
 import io.potok.broker.replica.Partition;
 import io.potok.broker.replica.PartitionLookup;
 import io.potok.broker.replica.ReplicaSelector;
+import io.potok.broker.replica.throttle.ReplicationThrottles;
 import io.potok.broker.network.FileSliceRecords;
 import io.potok.storage.FileSlice;
 import java.util.ArrayList;
@@ -47,11 +48,13 @@ public final class FetchHandler implements ApiHandler<org.apache.kafka.common.re
     private final int brokerFetchMaxBytes;
     private final ReplicaSelector replicaSelector;
     private final FetchSessionCache sessions;
+    private final ReplicationThrottles throttles;
 
     /** {@code replicaSelector}: fetch from follower (KIP-392), from {@code replica.selector.class}. */
     public FetchHandler(PartitionLookup lookup, DelayedOperationPurgatory purgatory, int brokerFetchMaxBytes,
-                        ReplicaSelector replicaSelector, FetchSessionCache sessions) {
+                        ReplicaSelector replicaSelector, FetchSessionCache sessions, ReplicationThrottles throttles) {
         this.sessions = sessions;
+        this.throttles = throttles;
         this.lookup = lookup;
         this.purgatory = purgatory;
         this.brokerFetchMaxBytes = brokerFetchMaxBytes;
@@ -84,7 +87,7 @@ public final class FetchHandler implements ApiHandler<org.apache.kafka.common.re
         ReadResult first = readAll(data, maxBytes, replicaId, version);
         if (data.maxWaitMs() <= 0 || first.bytes >= Math.max(1, data.minBytes()) || first.hasError
                 || data.topics().isEmpty()) {
-            return CompletableFuture.completedFuture(FetchResponse.of(session.respond(first.response)));
+            return CompletableFuture.completedFuture(finish(session, first));
         }
         CompletableFuture<AbstractResponse> future = new CompletableFuture<>();
         purgatory.park(new DelayedFetch(first.partitions, data, maxBytes, version, session, future));
@@ -124,11 +127,20 @@ public final class FetchHandler implements ApiHandler<org.apache.kafka.common.re
         protected synchronized void onComplete(boolean expired) {
             ReadResult read = expired || lastRead == null ? readAll(data, maxBytes,
                     org.apache.kafka.common.requests.FetchRequest.replicaId(data), version) : lastRead;
-            future.complete(FetchResponse.of(session.respond(read.response)));
+            future.complete(finish(session, read));
         }
     }
 
-    private record ReadResult(FetchResponseData response, int bytes, boolean hasError, Set<TopicPartition> partitions) {
+    /** {@code throttledBytes}: records sent to a throttled follower, counted against the leader quota once sent. */
+    private record ReadResult(FetchResponseData response, int bytes, boolean hasError, Set<TopicPartition> partitions,
+                              long throttledBytes) {
+    }
+
+    private FetchResponse finish(FetchSessionCache.Context session, ReadResult read) {
+        if (read.throttledBytes > 0) {
+            throttles.leaderQuota().record(read.throttledBytes, System.currentTimeMillis());
+        }
+        return FetchResponse.of(session.respond(read.response));
     }
 
     /**
@@ -145,6 +157,8 @@ public final class FetchHandler implements ApiHandler<org.apache.kafka.common.re
         FetchResponseData response = new FetchResponseData().setErrorCode(Errors.NONE.code())
                 .setSessionId(FetchMetadata.INVALID_SESSION_ID);
         int bytes = 0;
+        long throttledBytes = 0;
+        boolean leaderQuotaExceeded = follower && throttles.leaderQuota().isExceeded(System.currentTimeMillis());
         boolean hasError = false;
         Set<TopicPartition> watched = new HashSet<>();
         for (FetchRequestData.FetchTopic topic : data.topics()) {
@@ -189,8 +203,13 @@ public final class FetchHandler implements ApiHandler<org.apache.kafka.common.re
                     long highWatermark = partition.highWatermark();
                     pd.setHighWatermark(highWatermark).setLastStableOffset(highWatermark)
                             .setLogStartOffset(partition.logStartOffset());
-                    bytes += slice.sizeInBytes();
-                    if (!slice.isEmpty()) {
+                    // Kafka's rule: a throttled follower outside the ISR still reports its position (the read above),
+                    // but gets no records while the leader quota is used up.
+                    boolean throttled = follower && throttles.leaderThrottled(partition.topicPartition(), replicaId)
+                            && !partition.isr().contains(replicaId);
+                    if (!slice.isEmpty() && !(throttled && leaderQuotaExceeded)) {
+                        bytes += slice.sizeInBytes();
+                        throttledBytes += throttled ? slice.sizeInBytes() : 0;
                         pd.setRecords(new FileSliceRecords(slice));
                     }
                 } catch (RuntimeException e) {
@@ -206,6 +225,6 @@ public final class FetchHandler implements ApiHandler<org.apache.kafka.common.re
             }
             response.responses().add(topicResponse.setPartitions(partitions));
         }
-        return new ReadResult(response, bytes, hasError, watched);
+        return new ReadResult(response, bytes, hasError, watched, throttledBytes);
     }
 }

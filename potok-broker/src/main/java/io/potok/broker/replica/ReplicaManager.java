@@ -3,6 +3,7 @@ package io.potok.broker.replica;
 import io.potok.broker.config.BrokerConfig;
 import io.potok.broker.replica.fetcher.ReplicaFetcherConfig;
 import io.potok.broker.replica.fetcher.ReplicaFetcherManager;
+import io.potok.broker.replica.throttle.ReplicationThrottles;
 import io.potok.metadata.controller.MetadataController;
 import io.potok.metadata.controller.MetadataListener;
 import io.potok.metadata.image.MetadataImage;
@@ -83,13 +84,13 @@ public final class ReplicaManager implements MetadataListener, AutoCloseable {
      * Connects to the controller (ISR changes, peer endpoints) and starts the background work:
      * ISR shrink checks and high-watermark checkpoints. Call before the first image arrives.
      */
-    public void start(MetadataController metadataController) {
+    public void start(MetadataController metadataController, ReplicationThrottles throttles) {
         this.controller = metadataController;
         this.describer = new io.potok.broker.config.ConfigDescriber(config, metadataController::image);
         this.fetchers = new ReplicaFetcherManager(nodeId, new ReplicaFetcherConfig(
                 config.intValue("replica.fetch.wait.max.ms"), config.intValue("replica.fetch.response.max.bytes"),
                 config.intValue("replica.fetch.max.bytes"), config.longValue("replica.fetch.backoff.ms"),
-                config.intValue("replica.socket.timeout.ms")), metadataController::image, time);
+                config.intValue("replica.socket.timeout.ms")), metadataController::image, throttles, time);
         for (Path dir : config.logDirs()) {
             try {
                 checkpointedHighWatermarks.putAll(new OffsetCheckpointFile(dir.resolve(HIGH_WATERMARK_CHECKPOINT)).read());

@@ -1,6 +1,7 @@
 package io.potok.it.cluster;
 
 import io.potok.it.Await;
+import io.potok.it.Clients;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -365,6 +366,68 @@ class ReassignPartitionsTest {
             assertThat(listReassignments(admin)).isEmpty();
         }
         Await.until("broker 1 dropped " + p1, WAIT, () -> !Files.exists(partitionDir(1, p1)));
+    }
+
+    @Test
+    @Order(6)
+    void aThrottledReassignmentCopiesAtTheThrottledRateUntilTheThrottleIsLifted() throws Exception {
+        String topic = "throttled";
+        TopicPartition tp = new TopicPartition(topic, 0);
+        int recordBytes = 10 * 1024;
+        int records = 400; // 4 MiB
+        try (Admin admin = cluster.admin(cluster.bootstrap())) {
+            createOnBroker1(admin, topic, 1);
+        }
+        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(cluster.bootstrap())) {
+            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+            for (int i = 0; i < records; i++) {
+                sent.add(producer.send(new ProducerRecord<>(topic, 0, null, new byte[recordBytes])));
+            }
+            for (java.util.concurrent.Future<?> f : sent) {
+                f.get(90, TimeUnit.SECONDS);
+            }
+        }
+        long total = segmentBytes(partitionDir(1, tp));
+        Path json = Files.createTempFile("reassign-", ".json");
+        try {
+            Files.writeString(json, "{\"version\":1,\"partitions\":[{\"topic\":\"throttled\",\"partition\":0,"
+                    + "\"replicas\":[1,2]}]}");
+            // 100 kB/s: the first fetch of up to 1 MiB uses the quota's 10-second allowance, then the copy waits.
+            ToolRun execute = reassignTool("--bootstrap-server", cluster.bootstrap(), "--reassignment-json-file",
+                    json.toString(), "--execute", "--throttle", "100000");
+            assertThat(execute.exitCode()).as("%s", execute).isZero();
+            assertThat(execute.out()).as("%s", execute).contains("The inter-broker throttle limit was set to 100000 B/s");
+            Thread.sleep(5_000);
+            long copied = Files.exists(partitionDir(2, tp)) ? segmentBytes(partitionDir(2, tp)) : 0;
+            assertThat(copied).as("bytes copied to broker 2 after 5 s at 100 kB/s, of %d", total)
+                    .isLessThan(total / 2);
+            try (Admin admin = cluster.admin(cluster.bootstrap())) {
+                assertThat(listReassignments(admin)).as("the move is still going on").containsKey(tp);
+
+                // Lifting the throttle (as an operator would with kafka-configs) lets the copy finish.
+                Map<org.apache.kafka.common.config.ConfigResource, java.util.Collection<
+                        org.apache.kafka.clients.admin.AlterConfigOp>> lift = new HashMap<>();
+                for (int broker : List.of(1, 2)) {
+                    lift.put(new org.apache.kafka.common.config.ConfigResource(
+                            org.apache.kafka.common.config.ConfigResource.Type.BROKER, Integer.toString(broker)), List.of(
+                            deleteOp("leader.replication.throttled.rate"),
+                            deleteOp("follower.replication.throttled.rate")));
+                }
+                admin.incrementalAlterConfigs(lift).all().get(30, TimeUnit.SECONDS);
+                awaitAssignment(admin, topic, 0, List.of(1, 2));
+            }
+            assertThat(segmentBytes(partitionDir(2, tp))).isEqualTo(total);
+            ToolRun verify = reassignTool("--bootstrap-server", cluster.bootstrap(), "--reassignment-json-file",
+                    json.toString(), "--verify");
+            assertThat(verify.out()).as("%s", verify).contains("Reassignment of partition throttled-0 is completed.");
+        } finally {
+            Files.deleteIfExists(json);
+        }
+    }
+
+    private static org.apache.kafka.clients.admin.AlterConfigOp deleteOp(String key) {
+        return new org.apache.kafka.clients.admin.AlterConfigOp(new org.apache.kafka.clients.admin.ConfigEntry(key, ""),
+                org.apache.kafka.clients.admin.AlterConfigOp.OpType.DELETE);
     }
 
     // ------------------------------------------------------------------ helpers

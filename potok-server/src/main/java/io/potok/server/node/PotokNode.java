@@ -16,6 +16,7 @@ import io.potok.broker.api.DescribeClusterHandler;
 import io.potok.broker.api.DescribeConfigsHandler;
 import io.potok.broker.api.FetchHandler;
 import io.potok.broker.fetchsession.FetchSessionCache;
+import io.potok.broker.replica.throttle.ReplicationThrottles;
 import io.potok.broker.api.InitProducerIdHandler;
 import io.potok.broker.api.KafkaApis;
 import io.potok.broker.api.ListOffsetsHandler;
@@ -142,7 +143,11 @@ public final class PotokNode implements AutoCloseable {
         toClose.add(producePurgatory);
         replicaManager.addAppendListener(fetchPurgatory::checkAndComplete);
         replicaManager.addAppendListener(producePurgatory::checkAndComplete);
-        replicaManager.start(controller);
+        ReplicationThrottles throttles = new ReplicationThrottles(config.nodeId(),
+                config.intValue("replication.quota.window.num"),
+                config.intValue("replication.quota.window.size.seconds") * 1000L, describer::brokerValue);
+        controller.addListener(throttles);
+        replicaManager.start(controller, throttles);
         toClose.add(replicaManager);
         controller.addListener(replicaManager);
         GroupConfig groupConfig = GroupConfig.from(config);
@@ -161,7 +166,8 @@ public final class PotokNode implements AutoCloseable {
         handlers.add(new ListPartitionReassignmentsHandler(controller));
         handlers.add(new FetchHandler(lookup, fetchPurgatory, config.intValue("fetch.max.bytes"),
                 ReplicaSelector.forClassName(config.string("replica.selector.class")),
-                new FetchSessionCache(config.intValue(FetchSessionCache.MAX_SLOTS_CONFIG), System::currentTimeMillis)));
+                new FetchSessionCache(config.intValue(FetchSessionCache.MAX_SLOTS_CONFIG), System::currentTimeMillis),
+                throttles));
         handlers.add(new ListOffsetsHandler(lookup));
         handlers.add(new CreateTopicsHandler(controller, describer));
         handlers.add(new DeleteTopicsHandler(controller));

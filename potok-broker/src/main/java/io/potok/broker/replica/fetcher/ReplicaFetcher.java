@@ -1,6 +1,7 @@
 package io.potok.broker.replica.fetcher;
 
 import io.potok.broker.replica.Partition;
+import io.potok.broker.replica.throttle.ReplicationThrottles;
 import io.potok.storage.epoch.EpochEndOffset;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -43,6 +44,7 @@ final class ReplicaFetcher implements Runnable {
     private final int leaderId;
     private final Supplier<InetEndpoint> leaderEndpoint;
     private final ReplicaFetcherConfig config;
+    private final ReplicationThrottles throttles;
     private final Time time;
     private final Map<TopicPartition, FetchTarget> targets = new ConcurrentHashMap<>();
     private final Thread thread;
@@ -54,11 +56,12 @@ final class ReplicaFetcher implements Runnable {
     }
 
     ReplicaFetcher(int localNodeId, int leaderId, Supplier<InetEndpoint> leaderEndpoint, ReplicaFetcherConfig config,
-                   Time time) {
+                   ReplicationThrottles throttles, Time time) {
         this.localNodeId = localNodeId;
         this.leaderId = leaderId;
         this.leaderEndpoint = leaderEndpoint;
         this.config = config;
+        this.throttles = throttles;
         this.time = time;
         this.thread = new Thread(this, "potok-replica-fetcher-" + localNodeId + "-from-" + leaderId);
         this.thread.setDaemon(true);
@@ -208,6 +211,8 @@ final class ReplicaFetcher implements Runnable {
 
     private void fetchOnce() throws IOException {
         long now = time.milliseconds();
+        // Throttled partitions (kafka-reassign-partitions --throttle) wait while the follower quota is used up.
+        boolean quotaExceeded = throttles.followerQuota().isExceeded(now);
         Map<TopicPartition, FetchTarget> fetching = new LinkedHashMap<>();
         Map<TopicPartition, Long> fetchOffsets = new LinkedHashMap<>();
         Map<String, FetchRequestData.FetchTopic> topics = new LinkedHashMap<>();
@@ -216,6 +221,9 @@ final class ReplicaFetcher implements Runnable {
                 continue;
             }
             TopicPartition tp = target.partition.topicPartition();
+            if (quotaExceeded && isThrottled(target)) {
+                continue;
+            }
             fetching.put(tp, target);
             long fetchOffset = target.partition.logEndOffset();
             fetchOffsets.put(tp, fetchOffset);
@@ -238,6 +246,7 @@ final class ReplicaFetcher implements Runnable {
         if (response.error() != Errors.NONE) {
             throw new IOException("fetch from broker " + leaderId + " failed: " + response.error());
         }
+        long throttledBytes = 0;
         for (FetchResponseData.FetchableTopicResponse topic : response.data().responses()) {
             for (FetchResponseData.PartitionData pd : topic.partitions()) {
                 TopicPartition tp = new TopicPartition(topic.topic(), pd.partitionIndex());
@@ -245,9 +254,21 @@ final class ReplicaFetcher implements Runnable {
                 if (target == null || targets.get(tp) != target) {
                     continue; // removed or re-targeted while we fetched
                 }
+                if (isThrottled(target)) {
+                    throttledBytes += FetchResponse.recordsSize(pd);
+                }
                 handle(target, pd, fetchOffsets.get(tp));
             }
         }
+        if (throttledBytes > 0) {
+            throttles.followerQuota().record(throttledBytes, time.milliseconds());
+        }
+    }
+
+    /** As in Kafka, only a replica outside the ISR is throttled: one in it is never slowed. */
+    private boolean isThrottled(FetchTarget target) {
+        return throttles.followerThrottled(target.partition.topicPartition())
+                && !target.partition.isr().contains(localNodeId);
     }
 
     private void handle(FetchTarget target, FetchResponseData.PartitionData pd, long fetchOffset) {

@@ -1,6 +1,7 @@
 package io.potok.broker.replica.fetcher;
 
 import io.potok.broker.replica.Partition;
+import io.potok.broker.replica.throttle.ReplicationThrottles;
 import io.potok.metadata.image.BrokerImage;
 import io.potok.metadata.image.MetadataImage;
 import java.util.HashMap;
@@ -19,14 +20,17 @@ public final class ReplicaFetcherManager implements AutoCloseable {
     private final int localNodeId;
     private final ReplicaFetcherConfig config;
     private final Supplier<MetadataImage> image;
+    private final ReplicationThrottles throttles;
     private final Time time;
     private final Map<Integer, ReplicaFetcher> fetchers = new HashMap<>();
     private final Map<TopicPartition, Integer> leaderOf = new HashMap<>();
 
-    public ReplicaFetcherManager(int localNodeId, ReplicaFetcherConfig config, Supplier<MetadataImage> image, Time time) {
+    public ReplicaFetcherManager(int localNodeId, ReplicaFetcherConfig config, Supplier<MetadataImage> image,
+                                 ReplicationThrottles throttles, Time time) {
         this.localNodeId = localNodeId;
         this.config = config;
         this.image = image;
+        this.throttles = throttles;
         this.time = time;
     }
 
@@ -38,7 +42,7 @@ public final class ReplicaFetcherManager implements AutoCloseable {
             stopFollowing(tp);
         }
         ReplicaFetcher fetcher = fetchers.computeIfAbsent(leaderId, id -> {
-            ReplicaFetcher f = new ReplicaFetcher(localNodeId, id, () -> endpointOf(id), config, time);
+            ReplicaFetcher f = new ReplicaFetcher(localNodeId, id, () -> endpointOf(id), config, throttles, time);
             f.start();
             return f;
         });

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.potok.broker.replica.Partition;
 import io.potok.broker.replica.TestPartitions;
+import io.potok.broker.replica.throttle.ReplicationThrottles;
 import io.potok.storage.LogConfig;
 import io.potok.storage.LogManager;
 import io.potok.storage.LogManagerConfig;
@@ -102,7 +103,7 @@ class ReplicaFetcherBackoffTest {
                 Time.SYSTEM);
         ReplicaFetcher fetcher = new ReplicaFetcher(2, 1,
                 () -> new ReplicaFetcher.InetEndpoint("127.0.0.1", leader.getLocalPort()),
-                new ReplicaFetcherConfig(500, 1 << 20, 1 << 20, BACKOFF_MS, 5_000), Time.SYSTEM);
+                new ReplicaFetcherConfig(500, 1 << 20, 1 << 20, BACKOFF_MS, 5_000), ReplicationThrottles.none(), Time.SYSTEM);
         fetcher.add(partition, 3);
         long start = System.nanoTime();
         fetcher.start();

@@ -1,0 +1,74 @@
+package io.potok.broker.replica.throttle;
+
+/**
+ * A byte rate bound over a sliding window of whole-second samples: Kafka's replication quota
+ * ({@code replication.quota.window.num} samples of {@code replication.quota.window.size.seconds}). The rate is the
+ * bytes of the samples in the window over the time they cover, at least all but one full sample, so a fresh quota
+ * does not call a first burst infinitely fast.
+ *
+ * <p>Thread-safety: all methods are synchronized; the bound may change at any time (a dynamic broker config).
+ */
+public final class ReplicationQuota {
+    private final long sampleMs;
+    private final long[] bytes;
+    private final long[] startMs;
+    private int current;
+    private volatile long boundBytesPerSecond = Long.MAX_VALUE;
+
+    public ReplicationQuota(int samples, long sampleMs) {
+        if (samples < 2 || sampleMs < 1) {
+            throw new IllegalArgumentException("a quota needs at least 2 samples of at least 1 ms");
+        }
+        this.sampleMs = sampleMs;
+        this.bytes = new long[samples];
+        this.startMs = new long[samples];
+        java.util.Arrays.fill(startMs, Long.MIN_VALUE);
+    }
+
+    public void setBound(long bytesPerSecond) {
+        this.boundBytesPerSecond = bytesPerSecond;
+    }
+
+    public long bound() {
+        return boundBytesPerSecond;
+    }
+
+    public synchronized void record(long count, long nowMs) {
+        roll(nowMs);
+        bytes[current] += count;
+    }
+
+    /** True when the bytes recorded in the window exceed the bound. */
+    public synchronized boolean isExceeded(long nowMs) {
+        long bound = boundBytesPerSecond;
+        if (bound == Long.MAX_VALUE) {
+            return false;
+        }
+        return rate(nowMs) > bound;
+    }
+
+    /** Bytes per second over the window. */
+    public synchronized double rate(long nowMs) {
+        roll(nowMs);
+        long total = 0;
+        long oldest = nowMs;
+        long windowMs = sampleMs * bytes.length;
+        for (int i = 0; i < bytes.length; i++) {
+            if (startMs[i] != Long.MIN_VALUE && nowMs - startMs[i] < windowMs) {
+                total += bytes[i];
+                oldest = Math.min(oldest, startMs[i]);
+            }
+        }
+        long elapsed = Math.max(nowMs - oldest, sampleMs * (bytes.length - 1));
+        return total * 1000.0 / elapsed;
+    }
+
+    private void roll(long nowMs) {
+        if (startMs[current] != Long.MIN_VALUE && nowMs < startMs[current] + sampleMs) {
+            return;
+        }
+        current = (current + 1) % bytes.length;
+        bytes[current] = 0;
+        startMs[current] = nowMs - Math.floorMod(nowMs, sampleMs);
+    }
+}
