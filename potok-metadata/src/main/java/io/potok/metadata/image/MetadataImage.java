@@ -1,6 +1,7 @@
 package io.potok.metadata.image;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -15,19 +16,32 @@ import org.apache.kafka.common.Uuid;
  * @param topics          topics by name
  * @param configs         dynamic configs of non-topic resources (broker "" = cluster default, broker id as string)
  * @param nextProducerId  the first producer id not yet handed out
+ * @param topicsById      the same topics by id; always derived from {@code topics} (whatever is passed is ignored),
+ *                        because Produce and Fetch from v13 name topics by id on every request
  */
 public record MetadataImage(long offset, String clusterId, Map<Integer, BrokerImage> brokers,
                             Map<String, TopicImage> topics, Map<String, Map<String, String>> configs,
-                            long nextProducerId) {
+                            long nextProducerId, Map<Uuid, TopicImage> topicsById) {
 
     public static MetadataImage empty(String clusterId) {
         return new MetadataImage(-1, clusterId, Map.of(), Map.of(), Map.of(), 0);
+    }
+
+    public MetadataImage(long offset, String clusterId, Map<Integer, BrokerImage> brokers,
+                         Map<String, TopicImage> topics, Map<String, Map<String, String>> configs,
+                         long nextProducerId) {
+        this(offset, clusterId, brokers, topics, configs, nextProducerId, Map.of());
     }
 
     public MetadataImage {
         brokers = Map.copyOf(brokers);
         topics = Map.copyOf(topics);
         configs = Map.copyOf(configs);
+        Map<Uuid, TopicImage> byId = new HashMap<>();
+        for (TopicImage topic : topics.values()) {
+            byId.put(topic.id(), topic);
+        }
+        topicsById = Map.copyOf(byId);
     }
 
     public Optional<TopicImage> topic(String name) {
@@ -35,7 +49,7 @@ public record MetadataImage(long offset, String clusterId, Map<Integer, BrokerIm
     }
 
     public Optional<TopicImage> topic(Uuid id) {
-        return topics.values().stream().filter(t -> t.id().equals(id)).findFirst();
+        return Optional.ofNullable(topicsById.get(id));
     }
 
     /** Topics in name order, so responses are stable. */
