@@ -49,6 +49,7 @@ public final class BrokerConfigs {
             .define("fetch.max.bytes", INT, "57671680", "[1024,...]", atLeast(1024), "")
             .define("max.incremental.fetch.session.cache.slots", INT, "1000", "[0,...]", atLeast(0), "")
             .define("replication.quota.window.num", INT, "11", "[1,...]", atLeast(1), "")
+            .define("num.replica.fetchers", INT, "1", "[1,...]", atLeast(1), "")
             .define("replication.quota.window.size.seconds", INT, "1", "[1,...]", atLeast(1), "")
             .define("num.recovery.threads.per.data.dir", INT, "2", "[1,...]", atLeast(1), "")
             .define("log.retention.check.interval.ms", LONG, "300000", "[1,...]", atLeast(1), "")

@@ -90,7 +90,8 @@ public final class ReplicaManager implements MetadataListener, AutoCloseable {
         this.fetchers = new ReplicaFetcherManager(nodeId, new ReplicaFetcherConfig(
                 config.intValue("replica.fetch.wait.max.ms"), config.intValue("replica.fetch.response.max.bytes"),
                 config.intValue("replica.fetch.max.bytes"), config.longValue("replica.fetch.backoff.ms"),
-                config.intValue("replica.socket.timeout.ms")), metadataController::image, throttles, time);
+                config.intValue("replica.socket.timeout.ms")), metadataController::image, throttles,
+                config.intValue(ReplicaFetcherManager.NUM_FETCHERS_CONFIG), time);
         for (Path dir : config.logDirs()) {
             try {
                 checkpointedHighWatermarks.putAll(new OffsetCheckpointFile(dir.resolve(HIGH_WATERMARK_CHECKPOINT)).read());
@@ -162,6 +163,9 @@ public final class ReplicaManager implements MetadataListener, AutoCloseable {
         }
         // Dynamic broker configs (IncrementalAlterConfigs on a broker) change every topic's defaults.
         boolean brokerConfigsChanged = !previous.configs().equals(current.configs());
+        if (brokerConfigsChanged) {
+            resizeFetchers();
+        }
         for (TopicImage topic : current.topics().values()) {
             TopicImage before = previous.topics().get(topic.name());
             boolean configChanged = before != null && (brokerConfigsChanged || !before.configs().equals(topic.configs()));
@@ -229,6 +233,17 @@ public final class ReplicaManager implements MetadataListener, AutoCloseable {
             appended(partition.topicPartition());
         } else {
             f.follow(partition, p.leader(), p.leaderEpoch());
+        }
+    }
+
+    /** {@code num.replica.fetchers} is a dynamic broker config; a value that does not parse was refused when set. */
+    private void resizeFetchers() {
+        String value = describer.brokerValue(ReplicaFetcherManager.NUM_FETCHERS_CONFIG)
+                .orElse(Integer.toString(config.intValue(ReplicaFetcherManager.NUM_FETCHERS_CONFIG)));
+        try {
+            fetchers.resize(Integer.parseInt(value.trim()));
+        } catch (NumberFormatException e) {
+            log.warn("Ignoring {}={}: not a number", ReplicaFetcherManager.NUM_FETCHERS_CONFIG, value);
         }
     }
 

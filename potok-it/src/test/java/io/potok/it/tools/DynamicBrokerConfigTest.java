@@ -87,4 +87,24 @@ class DynamicBrokerConfigTest {
                     () -> NODE.recentOutput().contains("num.io.threads changed from 3 to 8"));
         }
     }
+
+    @Test
+    void dynamicNumReplicaFetchersChangesTheFetcherLayout() throws Exception {
+        Properties adminProps = new Properties();
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, NODE.bootstrap());
+        try (Admin admin = Admin.create(adminProps)) {
+            ConfigResource clusterDefault = new ConfigResource(ConfigResource.Type.BROKER, "");
+            admin.incrementalAlterConfigs(Map.of(clusterDefault, List.of(new AlterConfigOp(
+                    new ConfigEntry("num.replica.fetchers", "2"), AlterConfigOp.OpType.SET))))
+                    .all().get(30, TimeUnit.SECONDS);
+            Await.until("the node applies num.replica.fetchers=2", Duration.ofSeconds(10),
+                    () -> NODE.recentOutput().contains("num.replica.fetchers changed from 1 to 2"));
+
+            admin.incrementalAlterConfigs(Map.of(clusterDefault, List.of(new AlterConfigOp(
+                    new ConfigEntry("num.replica.fetchers", ""), AlterConfigOp.OpType.DELETE))))
+                    .all().get(30, TimeUnit.SECONDS);
+            Await.until("the node goes back to one fetcher per leader", Duration.ofSeconds(10),
+                    () -> NODE.recentOutput().contains("num.replica.fetchers changed from 2 to 1"));
+        }
+    }
 }

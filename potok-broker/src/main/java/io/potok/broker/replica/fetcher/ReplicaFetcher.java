@@ -57,13 +57,19 @@ final class ReplicaFetcher implements Runnable {
 
     ReplicaFetcher(int localNodeId, int leaderId, Supplier<InetEndpoint> leaderEndpoint, ReplicaFetcherConfig config,
                    ReplicationThrottles throttles, Time time) {
+        this(localNodeId, leaderId, 0, leaderEndpoint, config, throttles, time);
+    }
+
+    /** {@code index}: which of this leader's fetchers ({@code num.replica.fetchers}) this one is; names the thread. */
+    ReplicaFetcher(int localNodeId, int leaderId, int index, Supplier<InetEndpoint> leaderEndpoint,
+                   ReplicaFetcherConfig config, ReplicationThrottles throttles, Time time) {
         this.localNodeId = localNodeId;
         this.leaderId = leaderId;
         this.leaderEndpoint = leaderEndpoint;
         this.config = config;
         this.throttles = throttles;
         this.time = time;
-        this.thread = new Thread(this, "potok-replica-fetcher-" + localNodeId + "-from-" + leaderId);
+        this.thread = new Thread(this, "potok-replica-fetcher-" + localNodeId + "-from-" + leaderId + "-" + index);
         this.thread.setDaemon(true);
     }
 
@@ -84,6 +90,10 @@ final class ReplicaFetcher implements Runnable {
 
     boolean isEmpty() {
         return targets.isEmpty();
+    }
+
+    int size() {
+        return targets.size();
     }
 
     @Override
