@@ -91,6 +91,7 @@ final class ConfigUpdater {
                                                boolean validateOnly) {
         if (type == ConfigResource.Type.BROKER) {
             DynamicBrokerConfigs.validate(changes, name.isEmpty());
+            DynamicBrokerConfigs.validateThreadCounts(changes, describer::brokerValue);
         }
         ResourceKind kind = type == ConfigResource.Type.TOPIC ? ResourceKind.TOPIC : ResourceKind.BROKER;
         return controller.alterConfigs(kind, name, changes, replaceAll, validateOnly)

@@ -105,6 +105,52 @@ public final class DynamicBrokerConfigs {
         }));
     }
 
+    /** Thread counts that Kafka lets change at most to half or double in one step (DynamicThreadPool, SocketServer). */
+    static final java.util.Set<String> THREAD_COUNTS = java.util.Set.of("num.io.threads", "num.network.threads",
+            "num.replica.fetchers", "num.recovery.threads.per.data.dir", "background.threads");
+
+    /**
+     * Kafka's rule for thread counts: a new value must be at least 1, at least half the current value and at most
+     * double it (integer halves, as Kafka computes them). {@code current} gives this broker's effective value; a key
+     * without one is not checked.
+     *
+     * @throws InvalidRequestException with Kafka's message
+     */
+    public static void validateThreadCounts(Map<String, Optional<String>> changes,
+                                            java.util.function.Function<String, Optional<String>> current) {
+        changes.forEach((name, value) -> {
+            if (value.isEmpty() || !THREAD_COUNTS.contains(name)) {
+                return;
+            }
+            int newValue;
+            int oldValue;
+            try {
+                newValue = Integer.parseInt(value.get().trim());
+                Optional<String> now = current.apply(name);
+                if (now.isEmpty()) {
+                    return;
+                }
+                oldValue = Integer.parseInt(now.get().trim());
+            } catch (NumberFormatException e) {
+                return; // the type check reports a value that is not a number
+            }
+            if (newValue == oldValue) {
+                return;
+            }
+            String error = "Dynamic thread count update validation failed for " + name + "=" + value.get();
+            if (newValue <= 0) {
+                throw new InvalidRequestException(error + ", value should be at least 1");
+            }
+            if (newValue < oldValue / 2) {
+                throw new InvalidRequestException(error + ", value should be at least half the current value " + oldValue);
+            }
+            if (newValue > oldValue * 2) {
+                throw new InvalidRequestException(error + ", value should not be greater than double the current value "
+                        + oldValue);
+            }
+        });
+    }
+
     /**
      * Checks {@code value} with Kafka's type and validator (and Kafka's message), then with Potok's
      * rule for a key Potok implements, which may be narrower. Unknown keys are stored as given.

@@ -97,4 +97,23 @@ class DynamicBrokerConfigsTest {
         assertThat(DynamicBrokerConfigs.isSensitive("message.max.bytes")).isFalse();
         assertThat(DynamicBrokerConfigs.isSensitive("log.dirs")).isFalse();
     }
+
+    @Test
+    void threadCountsMayAtMostHalveOrDoubleInOneStep() {
+        java.util.function.Function<String, Optional<String>> current =
+                key -> key.equals("num.io.threads") ? Optional.of("8") : Optional.empty();
+        DynamicBrokerConfigs.validateThreadCounts(set("num.io.threads", "4"), current);
+        DynamicBrokerConfigs.validateThreadCounts(set("num.io.threads", "16"), current);
+        DynamicBrokerConfigs.validateThreadCounts(set("background.threads", "100"), current); // no current value
+        DynamicBrokerConfigs.validateThreadCounts(Map.of("num.io.threads", Optional.empty()), current); // a delete
+        assertThatThrownBy(() -> DynamicBrokerConfigs.validateThreadCounts(set("num.io.threads", "3"), current))
+                .isInstanceOf(InvalidRequestException.class).hasMessage("Dynamic thread count update validation "
+                        + "failed for num.io.threads=3, value should be at least half the current value 8");
+        assertThatThrownBy(() -> DynamicBrokerConfigs.validateThreadCounts(set("num.io.threads", "17"), current))
+                .isInstanceOf(InvalidRequestException.class).hasMessage("Dynamic thread count update validation "
+                        + "failed for num.io.threads=17, value should not be greater than double the current value 8");
+        assertThatThrownBy(() -> DynamicBrokerConfigs.validateThreadCounts(set("num.io.threads", "0"), current))
+                .hasMessage("Dynamic thread count update validation failed for num.io.threads=0, value should be at "
+                        + "least 1");
+    }
 }

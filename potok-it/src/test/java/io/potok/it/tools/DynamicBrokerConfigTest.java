@@ -1,6 +1,7 @@
 package io.potok.it.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.potok.it.Await;
@@ -72,19 +73,25 @@ class DynamicBrokerConfigTest {
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, NODE.bootstrap());
         try (Admin admin = Admin.create(adminProps)) {
             ConfigResource clusterDefault = new ConfigResource(ConfigResource.Type.BROKER, "");
+            // Kafka's rule: a thread count may at most halve or double in one step.
+            assertThatThrownBy(() -> admin.incrementalAlterConfigs(Map.of(clusterDefault, List.of(new AlterConfigOp(
+                    new ConfigEntry("num.io.threads", "3"), AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(org.apache.kafka.common.errors.InvalidRequestException.class)
+                    .hasMessageContaining("Dynamic thread count update validation failed for num.io.threads=3, "
+                            + "value should be at least half the current value 8");
             admin.incrementalAlterConfigs(Map.of(clusterDefault, List.of(new AlterConfigOp(
-                    new ConfigEntry("num.io.threads", "3"), AlterConfigOp.OpType.SET))))
+                    new ConfigEntry("num.io.threads", "4"), AlterConfigOp.OpType.SET))))
                     .all().get(30, TimeUnit.SECONDS);
-            Await.until("the node applies num.io.threads=3", Duration.ofSeconds(10),
-                    () -> NODE.recentOutput().contains("num.io.threads changed from 8 to 3"));
-            // Still serving on three threads.
+            Await.until("the node applies num.io.threads=4", Duration.ofSeconds(10),
+                    () -> NODE.recentOutput().contains("num.io.threads changed from 8 to 4"));
+            // Still serving on four threads.
             assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).hasSize(1);
 
             admin.incrementalAlterConfigs(Map.of(clusterDefault, List.of(new AlterConfigOp(
                     new ConfigEntry("num.io.threads", ""), AlterConfigOp.OpType.DELETE))))
                     .all().get(30, TimeUnit.SECONDS);
             Await.until("the node goes back to its static num.io.threads", Duration.ofSeconds(10),
-                    () -> NODE.recentOutput().contains("num.io.threads changed from 3 to 8"));
+                    () -> NODE.recentOutput().contains("num.io.threads changed from 4 to 8"));
         }
     }
 
