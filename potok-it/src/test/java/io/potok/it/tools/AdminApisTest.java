@@ -1,6 +1,7 @@
 package io.potok.it.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.potok.it.PotokNode;
@@ -97,6 +98,28 @@ class AdminApisTest {
             assertThat(v).as("%s in ApiVersions", api).isNotNull();
             assertThat(v.minVersion() + "-" + v.maxVersion()).as("%s versions", api).isEqualTo(range);
         });
+    }
+
+    @Test
+    void aclRequestsGetTheAnswersOfABrokerWithoutAnAuthorizer() {
+        // Kafka's two messages: DescribeAcls builds its own, create and delete carry the exception's.
+        assertThatThrownBy(() -> admin.describeAcls(org.apache.kafka.common.acl.AclBindingFilter.ANY).values()
+                .get(30, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(org.apache.kafka.common.errors.SecurityDisabledException.class)
+                .hasMessageContaining("No Authorizer is configured on the broker");
+        org.apache.kafka.common.acl.AclBinding binding = new org.apache.kafka.common.acl.AclBinding(
+                new org.apache.kafka.common.resource.ResourcePattern(org.apache.kafka.common.resource.ResourceType.TOPIC,
+                        "acl-topic", org.apache.kafka.common.resource.PatternType.LITERAL),
+                new org.apache.kafka.common.acl.AccessControlEntry("User:alice", "*",
+                        org.apache.kafka.common.acl.AclOperation.READ,
+                        org.apache.kafka.common.acl.AclPermissionType.ALLOW));
+        assertThatThrownBy(() -> admin.createAcls(List.of(binding)).all().get(30, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(org.apache.kafka.common.errors.SecurityDisabledException.class)
+                .hasMessageContaining("No Authorizer is configured.");
+        assertThatThrownBy(() -> admin.deleteAcls(List.of(org.apache.kafka.common.acl.AclBindingFilter.ANY)).all()
+                .get(30, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(org.apache.kafka.common.errors.SecurityDisabledException.class)
+                .hasMessageContaining("No Authorizer is configured.");
     }
 
     @Test

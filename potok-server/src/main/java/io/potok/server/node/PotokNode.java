@@ -14,6 +14,7 @@ import io.potok.broker.api.DeleteRecordsHandler;
 import io.potok.broker.api.DeleteTopicsHandler;
 import io.potok.broker.api.DescribeClusterHandler;
 import io.potok.broker.api.DescribeConfigsHandler;
+import io.potok.broker.api.NoAuthorizerAclsHandler;
 import io.potok.broker.api.FetchHandler;
 import io.potok.broker.fetchsession.FetchSessionCache;
 import io.potok.broker.replica.throttle.ReplicationThrottles;
@@ -169,6 +170,7 @@ public final class PotokNode implements AutoCloseable {
                 new FetchSessionCache(config.intValue(FetchSessionCache.MAX_SLOTS_CONFIG), System::currentTimeMillis),
                 throttles));
         handlers.add(new ListOffsetsHandler(lookup));
+        handlers.addAll(NoAuthorizerAclsHandler.all());
         handlers.add(new CreateTopicsHandler(controller, describer));
         handlers.add(new DeleteTopicsHandler(controller));
         handlers.add(new CreatePartitionsHandler(controller));
