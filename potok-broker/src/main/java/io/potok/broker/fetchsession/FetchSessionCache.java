@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.protocol.Errors;
@@ -45,16 +46,18 @@ public final class FetchSessionCache {
         return Optional.ofNullable(sessions.get(id));
     }
 
-    /** How one Fetch request is served within (or without) a session. */
-    public interface Context {
-        /** A top-level error for the whole request (unknown session, wrong epoch), or NONE. */
-        Errors error();
-
-        /** The partitions to read, with the request's limits: the request itself, or the whole session's. */
-        FetchRequestData toRead();
-
-        /** The response to send for what was read (called once, when the request completes). */
-        FetchResponseData respond(FetchResponseData read);
+    /**
+     * How one Fetch request is served within (or without) a session.
+     *
+     * @param error     a top-level error for the whole request (unknown session, wrong epoch), or NONE
+     * @param toRead    the partitions to read, with the request's limits: the request itself, or the whole session's
+     *                  (null with an error)
+     * @param responder turns what was read into the response to send (called once, when the request completes)
+     */
+    public record Context(Errors error, FetchRequestData toRead, UnaryOperator<FetchResponseData> responder) {
+        public FetchResponseData respond(FetchResponseData read) {
+            return responder.apply(read);
+        }
     }
 
     public Context newContext(short version, FetchRequestData request, boolean follower) {
@@ -69,24 +72,11 @@ public final class FetchSessionCache {
             if (metadata.epoch() == FetchMetadata.FINAL_EPOCH || maxSessions <= 0) {
                 return sessionless(request);
             }
-            return new Context() {
-                @Override
-                public Errors error() {
-                    return Errors.NONE;
-                }
-
-                @Override
-                public FetchRequestData toRead() {
-                    return request;
-                }
-
-                @Override
-                public FetchResponseData respond(FetchResponseData read) {
-                    Optional<FetchSession> session = create(follower, version >= TOPIC_ID_VERSION, request);
-                    return session.isPresent() ? session.get().respond(read, false)
-                            : read.setSessionId(FetchMetadata.INVALID_SESSION_ID);
-                }
-            };
+            return new Context(Errors.NONE, request, read -> {
+                Optional<FetchSession> session = create(follower, version >= TOPIC_ID_VERSION, request);
+                return session.isPresent() ? session.get().respond(read, false)
+                        : read.setSessionId(FetchMetadata.INVALID_SESSION_ID);
+            });
         }
         FetchSession session;
         synchronized (this) {
@@ -109,61 +99,16 @@ public final class FetchSessionCache {
                 return sessionless(toRead);
             }
         }
-        return new Context() {
-            @Override
-            public Errors error() {
-                return Errors.NONE;
-            }
-
-            @Override
-            public FetchRequestData toRead() {
-                return toRead;
-            }
-
-            @Override
-            public FetchResponseData respond(FetchResponseData read) {
-                return session.respond(read, true);
-            }
-        };
+        return new Context(Errors.NONE, toRead, read -> session.respond(read, true));
     }
 
     private static Context sessionless(FetchRequestData request) {
-        return new Context() {
-            @Override
-            public Errors error() {
-                return Errors.NONE;
-            }
-
-            @Override
-            public FetchRequestData toRead() {
-                return request;
-            }
-
-            @Override
-            public FetchResponseData respond(FetchResponseData read) {
-                return read.setSessionId(FetchMetadata.INVALID_SESSION_ID);
-            }
-        };
+        return new Context(Errors.NONE, request, read -> read.setSessionId(FetchMetadata.INVALID_SESSION_ID));
     }
 
     private static Context failed(Errors error) {
-        return new Context() {
-            @Override
-            public Errors error() {
-                return error;
-            }
-
-            @Override
-            public FetchRequestData toRead() {
-                throw new IllegalStateException("a failed fetch session context has nothing to read");
-            }
-
-            @Override
-            public FetchResponseData respond(FetchResponseData read) {
-                return new FetchResponseData().setErrorCode(error.code())
-                        .setSessionId(FetchMetadata.INVALID_SESSION_ID);
-            }
-        };
+        return new Context(error, null, read -> new FetchResponseData().setErrorCode(error.code())
+                .setSessionId(FetchMetadata.INVALID_SESSION_ID));
     }
 
     synchronized void remove(int id) {

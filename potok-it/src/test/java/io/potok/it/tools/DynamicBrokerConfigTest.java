@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.potok.it.Await;
+import io.potok.it.Clients;
 import io.potok.it.PotokNode;
 import java.time.Duration;
 import java.util.List;
@@ -69,49 +70,42 @@ class DynamicBrokerConfigTest {
 
     @Test
     void dynamicNumIoThreadsResizesTheRequestThreads() throws Exception {
-        Properties adminProps = new Properties();
-        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, NODE.bootstrap());
-        try (Admin admin = Admin.create(adminProps)) {
-            ConfigResource clusterDefault = new ConfigResource(ConfigResource.Type.BROKER, "");
+        try (Admin admin = Clients.admin(NODE.bootstrap())) {
             // Kafka's rule: a thread count may at most halve or double in one step.
-            assertThatThrownBy(() -> admin.incrementalAlterConfigs(Map.of(clusterDefault, List.of(new AlterConfigOp(
-                    new ConfigEntry("num.io.threads", "3"), AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS))
+            assertThatThrownBy(() -> setClusterDefault(admin, "num.io.threads", "3"))
                     .hasCauseInstanceOf(org.apache.kafka.common.errors.InvalidRequestException.class)
                     .hasMessageContaining("Dynamic thread count update validation failed for num.io.threads=3, "
                             + "value should be at least half the current value 8");
-            admin.incrementalAlterConfigs(Map.of(clusterDefault, List.of(new AlterConfigOp(
-                    new ConfigEntry("num.io.threads", "4"), AlterConfigOp.OpType.SET))))
-                    .all().get(30, TimeUnit.SECONDS);
-            Await.until("the node applies num.io.threads=4", Duration.ofSeconds(10),
-                    () -> NODE.recentOutput().contains("num.io.threads changed from 8 to 4"));
+            setClusterDefault(admin, "num.io.threads", "4");
+            awaitLogLine("num.io.threads changed from 8 to 4");
             // Still serving on four threads.
             assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).hasSize(1);
 
-            admin.incrementalAlterConfigs(Map.of(clusterDefault, List.of(new AlterConfigOp(
-                    new ConfigEntry("num.io.threads", ""), AlterConfigOp.OpType.DELETE))))
-                    .all().get(30, TimeUnit.SECONDS);
-            Await.until("the node goes back to its static num.io.threads", Duration.ofSeconds(10),
-                    () -> NODE.recentOutput().contains("num.io.threads changed from 4 to 8"));
+            setClusterDefault(admin, "num.io.threads", null);
+            awaitLogLine("num.io.threads changed from 4 to 8");
         }
     }
 
     @Test
     void dynamicNumReplicaFetchersChangesTheFetcherLayout() throws Exception {
-        Properties adminProps = new Properties();
-        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, NODE.bootstrap());
-        try (Admin admin = Admin.create(adminProps)) {
-            ConfigResource clusterDefault = new ConfigResource(ConfigResource.Type.BROKER, "");
-            admin.incrementalAlterConfigs(Map.of(clusterDefault, List.of(new AlterConfigOp(
-                    new ConfigEntry("num.replica.fetchers", "2"), AlterConfigOp.OpType.SET))))
-                    .all().get(30, TimeUnit.SECONDS);
-            Await.until("the node applies num.replica.fetchers=2", Duration.ofSeconds(10),
-                    () -> NODE.recentOutput().contains("num.replica.fetchers changed from 1 to 2"));
-
-            admin.incrementalAlterConfigs(Map.of(clusterDefault, List.of(new AlterConfigOp(
-                    new ConfigEntry("num.replica.fetchers", ""), AlterConfigOp.OpType.DELETE))))
-                    .all().get(30, TimeUnit.SECONDS);
-            Await.until("the node goes back to one fetcher per leader", Duration.ofSeconds(10),
-                    () -> NODE.recentOutput().contains("num.replica.fetchers changed from 2 to 1"));
+        try (Admin admin = Clients.admin(NODE.bootstrap())) {
+            setClusterDefault(admin, "num.replica.fetchers", "2");
+            awaitLogLine("num.replica.fetchers changed from 1 to 2");
+            setClusterDefault(admin, "num.replica.fetchers", null);
+            awaitLogLine("num.replica.fetchers changed from 2 to 1");
         }
+    }
+
+    /** Sets (or with {@code null} deletes) the cluster-wide default of a dynamic broker config. */
+    private static void setClusterDefault(Admin admin, String key, String value) throws Exception {
+        ConfigResource clusterDefault = new ConfigResource(ConfigResource.Type.BROKER, "");
+        AlterConfigOp op = value == null
+                ? new AlterConfigOp(new ConfigEntry(key, ""), AlterConfigOp.OpType.DELETE)
+                : new AlterConfigOp(new ConfigEntry(key, value), AlterConfigOp.OpType.SET);
+        admin.incrementalAlterConfigs(Map.of(clusterDefault, List.of(op))).all().get(30, TimeUnit.SECONDS);
+    }
+
+    private static void awaitLogLine(String line) {
+        Await.until("the node logs '" + line + "'", Duration.ofSeconds(10), () -> NODE.recentOutput().contains(line));
     }
 }
