@@ -29,6 +29,7 @@ final class PollingConsumer implements AutoCloseable {
     private volatile Set<TopicPartition> assignment = Set.of();
     private volatile int generation = -1;
     private volatile Throwable failure;
+    private final java.util.concurrent.atomic.AtomicInteger refusedCommits = new java.util.concurrent.atomic.AtomicInteger();
     /** Every record read, as "partition:offset". */
     final Set<String> seen = ConcurrentHashMap.newKeySet();
     final AtomicInteger assignedCalls = new AtomicInteger();
@@ -72,7 +73,7 @@ final class PollingConsumer implements AutoCloseable {
                     any = true;
                 }
                 if (any) {
-                    consumer.commitSync();
+                    commitUnlessARebalanceIntervenes(consumer);
                 }
                 assignment = Set.copyOf(consumer.assignment());
                 generation = consumer.groupMetadata().generationId();
@@ -80,6 +81,26 @@ final class PollingConsumer implements AutoCloseable {
         } catch (Throwable t) {
             failure = t;
         }
+    }
+
+    /**
+     * A commit that races a rebalance can be refused (the member's epoch moved on before the client heard of it:
+     * STALE_MEMBER_EPOCH, or a classic group's rebalance), as Kafka applications are told to expect; the records are
+     * committed with the next poll's commit or read again by their next owner. Other errors stop the loop.
+     */
+    private void commitUnlessARebalanceIntervenes(KafkaConsumer<byte[], byte[]> consumer) {
+        try {
+            consumer.commitSync();
+        } catch (org.apache.kafka.clients.consumer.CommitFailedException
+                 | org.apache.kafka.common.errors.RebalanceInProgressException
+                 | org.apache.kafka.common.errors.StaleMemberEpochException e) {
+            refusedCommits.incrementAndGet();
+        }
+    }
+
+    /** Commits refused because a rebalance intervened. */
+    int refusedCommits() {
+        return refusedCommits.get();
     }
 
     String name() {
