@@ -25,7 +25,7 @@ public final class PartitionLookup {
 
     /** The topic's name: {@code name} when given, else looked up by {@code id}; empty when unknown. */
     public Optional<String> topicName(String name, Uuid id) {
-        if (id != null && !Uuid.ZERO_UUID.equals(id)) {
+        if (byId(id)) {
             return controller.image().topic(id).map(TopicImage::name);
         }
         return Optional.ofNullable(name).filter(n -> !n.isEmpty());
@@ -43,8 +43,7 @@ public final class PartitionLookup {
 
     /** The partition if this broker hosts it; unlike {@link #partition} no exception when it does not. */
     public Optional<Partition> hosted(String name, Uuid id, int partition) {
-        MetadataImage image = controller.image();
-        Optional<TopicImage> topic = id != null && !Uuid.ZERO_UUID.equals(id) ? image.topic(id) : image.topic(name);
+        Optional<TopicImage> topic = topic(name, id);
         if (topic.isEmpty() || partition < 0 || partition >= topic.get().partitions().size()) {
             return Optional.empty();
         }
@@ -53,11 +52,9 @@ public final class PartitionLookup {
 
     /** The hosted partition, or the Kafka exception a client expects. */
     public Partition partition(String name, Uuid id, int partition) {
-        boolean byId = id != null && !Uuid.ZERO_UUID.equals(id);
-        MetadataImage image = controller.image();
-        Optional<TopicImage> topic = byId ? image.topic(id) : image.topic(name);
+        Optional<TopicImage> topic = topic(name, id);
         if (topic.isEmpty()) {
-            if (byId) {
+            if (byId(id)) {
                 throw new UnknownTopicIdException("Topic id " + id + " is not known to this broker");
             }
             throw new UnknownTopicOrPartitionException("This server does not host this topic-partition.");
@@ -68,5 +65,15 @@ public final class PartitionLookup {
         TopicPartition tp = new TopicPartition(topic.get().name(), partition);
         return replicas.partition(tp).orElseThrow(() -> new NotLeaderOrFollowerException(
                 "This broker does not host " + tp));
+    }
+
+    /** The topic a request names: by id from v13 of Produce/Fetch on, by name before. */
+    private Optional<TopicImage> topic(String name, Uuid id) {
+        MetadataImage image = controller.image();
+        return byId(id) ? image.topic(id) : image.topic(name);
+    }
+
+    private static boolean byId(Uuid id) {
+        return id != null && !Uuid.ZERO_UUID.equals(id);
     }
 }

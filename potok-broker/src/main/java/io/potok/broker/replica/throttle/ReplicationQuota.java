@@ -38,8 +38,11 @@ public final class ReplicationQuota {
         bytes[current] += count;
     }
 
-    /** True when the bytes recorded in the window exceed the bound. */
-    public synchronized boolean isExceeded(long nowMs) {
+    /**
+     * True when the bytes recorded in the window exceed the bound. Asked on every follower fetch: without a bound it
+     * answers from the volatile bound alone, without taking the lock.
+     */
+    public boolean isExceeded(long nowMs) {
         long bound = boundBytesPerSecond;
         if (bound == Long.MAX_VALUE) {
             return false;
