@@ -44,6 +44,9 @@ class HighWatermarkTest {
                 .set("broker.session.timeout.ms", "60000")
                 .set("replica.lag.time.max.ms", "60000")
                 .set("auto.leader.rebalance.enable", "false")
+                // The follower's fetch lost in the cut is given up after this, not Kafka's 30 s, so that after the
+                // heal it catches up well before the parked acks=all produce expires.
+                .set("replica.socket.timeout.ms", "5000")
                 .start();
              Admin admin = cluster.admin()) {
             ReplicationSupport.createTopic(admin, new NewTopic(TOPIC, 1, (short) 3)
@@ -53,7 +56,8 @@ class HighWatermarkTest {
             int follower = cluster.ids().stream().filter(id -> id != leader).findFirst().orElseThrow();
 
             // Clients bootstrap from the leader: the follower about to be cut off would only make them wait.
-            try (KafkaProducer<String, String> all = ReplicationSupport.producer(cluster.bootstrap(leader), "all");
+            try (KafkaProducer<String, String> all = ReplicationSupport.producer(cluster.bootstrap(leader), "all",
+                         "request.timeout.ms", 60_000, "delivery.timeout.ms", 90_000);
                  KafkaProducer<String, String> one = ReplicationSupport.producer(cluster.bootstrap(leader), "1")) {
                 for (int i = 0; i < 5; i++) {
                     all.send(new ProducerRecord<>(TOPIC, 0, "k", "committed-" + i)).get(30, TimeUnit.SECONDS);
