@@ -141,7 +141,8 @@ final class ConsumerGroupCoordinator {
                 inheritedTarget = group.targetAssignment(registered);
                 CurrentAssignment c = previous.current();
                 member = new ConsumerGroupMember(memberId, previous.subscription(),
-                        new CurrentAssignment(0, 0, MemberState.STABLE, c.assigned(), c.pendingRevocation()));
+                        new CurrentAssignment(0, 0, MemberState.STABLE, c.assigned(), c.pendingRevocation(),
+                                c.assignmentEpochs()));
             } else if (member == null) {
                 if (group.size() >= config.consumerMaxSize()) {
                     throw new GroupMaxSizeReachedException("Group " + groupId + " already has the maximum of "
@@ -289,7 +290,7 @@ final class ConsumerGroupCoordinator {
                 CurrentAssignment c = member.current();
                 committed = writer.write(List.of(new GroupRecord.ConsumerGroupCurrentMemberAssignment(groupId, id,
                         new CurrentAssignment(STATIC_LEAVE_EPOCH, c.memberEpoch(), c.state(), c.assigned(),
-                                c.pendingRevocation()))));
+                                c.pendingRevocation(), c.assignmentEpochs()))));
                 timer.cancel(rebalanceKey(groupId, id));
                 scheduleSession(groupId, id);
                 log.info("Group {}: static member {} ({}) left temporarily", groupId, id, instanceId);

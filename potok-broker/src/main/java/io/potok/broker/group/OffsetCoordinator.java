@@ -105,7 +105,7 @@ final class OffsetCoordinator {
         } else if (group instanceof ClassicGroup g) {
             validateClassicCommit(g, req, version);
         } else {
-            validateConsumerCommit((ConsumerGroup) group, req.memberId(), req.generationIdOrMemberEpoch(), version);
+            validateConsumerCommit((ConsumerGroup) group, req, version);
         }
 
         long now = time.milliseconds();
@@ -193,9 +193,15 @@ final class OffsetCoordinator {
         classic.touch(group, memberId);
     }
 
-    /** Checks a member of a consumer-protocol group (OffsetCommit, and OffsetFetch from v9). */
-    private static void validateConsumerCommit(ConsumerGroup group, String memberId, int memberEpoch, short version) {
-        String id = memberId == null ? "" : memberId;
+    /**
+     * Checks a commit of a member of a consumer-protocol group. The member's own epoch commits anything; an older
+     * one (KIP-1251: the client has not yet seen its latest bump) commits only partitions the member has owned since
+     * at or before that epoch, so that no partition owned by another member in between is overwritten. A refusal
+     * refuses the whole request, as in Kafka.
+     */
+    private void validateConsumerCommit(ConsumerGroup group, OffsetCommitRequestData req, short version) {
+        String id = req.memberId() == null ? "" : req.memberId();
+        int memberEpoch = req.generationIdOrMemberEpoch();
         if (memberEpoch < 0 && id.isEmpty()) {
             if (group.isEmpty()) {
                 return;
@@ -211,9 +217,32 @@ final class OffsetCoordinator {
             throw new UnsupportedVersionException("OffsetCommit version 9 or above must be used by members of "
                     + "groups using the consumer protocol.");
         }
-        if (memberEpoch != member.memberEpoch()) {
+        if (memberEpoch == member.memberEpoch()) {
+            return;
+        }
+        if (memberEpoch > member.memberEpoch()) {
             throw new StaleMemberEpochException("The member epoch " + memberEpoch + " of " + id
-                    + " is stale; the current epoch is " + member.memberEpoch() + ".");
+                    + " is newer than its current epoch " + member.memberEpoch() + ".");
+        }
+        TopicsView view = topics.get();
+        for (OffsetCommitRequestData.OffsetCommitRequestTopic t : req.topics()) {
+            Optional<TopicInfo> topic = version >= 10 ? view.byId(t.topicId()) : view.byName(t.name());
+            if (topic.isEmpty()) {
+                continue; // answered with an unknown-topic error per partition
+            }
+            for (OffsetCommitRequestData.OffsetCommitRequestPartition p : t.partitions()) {
+                int assignedAt = member.current().assignmentEpochs().epochOf(topic.get().id(), p.partitionIndex());
+                if (assignedAt < 0) {
+                    throw new StaleMemberEpochException("The member epoch " + memberEpoch + " of " + id
+                            + " is stale (current " + member.memberEpoch() + ") and partition " + topic.get().name()
+                            + "-" + p.partitionIndex() + " is neither assigned to it nor pending revocation.");
+                }
+                if (memberEpoch < assignedAt) {
+                    throw new StaleMemberEpochException("The member epoch " + memberEpoch + " of " + id
+                            + " is older than the epoch " + assignedAt + " at which partition " + topic.get().name()
+                            + "-" + p.partitionIndex() + " was assigned to it.");
+                }
+            }
         }
     }
 

@@ -267,4 +267,37 @@ class ConsumerGroupCoordinatorTest {
                 "ConsumerGroupTargetAssignmentMetadata", "ConsumerGroupTargetAssignmentMember",
                 "ConsumerGroupCurrentMemberAssignment", "OffsetCommit");
     }
+
+    @Test
+    void aCommitAtAnOlderEpochIsAcceptedForPartitionsHeldSinceThenOnly() {
+        ctx.consumerHeartbeat(consumerJoin("g", "m1", "t"));
+        stabilizeTwo(); // m1 at epoch 2, holding three of the partitions it has held since epoch 1
+        var m1Owns = group("g").member("m1").current().assigned();
+        int mine = m1Owns.partitions().get(t).iterator().next();
+        int theirs = java.util.stream.IntStream.range(0, 6).filter(p -> !m1Owns.contains(t, p)).findFirst()
+                .orElseThrow();
+        assertThat(group("g").member("m1").memberEpoch()).isEqualTo(2);
+
+        // The client has not seen the bump to 2 yet: its commit at 1 of a partition it had at 1 goes through (KIP-1251).
+        assertThat(GroupTestContext.commitError(ctx.commit("g", "m1", 1, "t", mine, 7, (short) 9)))
+                .isEqualTo(Errors.NONE);
+        assertThat(ctx.committed("g", "t", mine)).isEqualTo(7);
+        // A partition that moved to m2 is not m1's to commit at any older epoch; a newer epoch is refused too.
+        assertThat(GroupTestContext.commitError(ctx.commit("g", "m1", 1, "t", theirs, 7, (short) 9)))
+                .isEqualTo(Errors.STALE_MEMBER_EPOCH);
+        assertThat(GroupTestContext.commitError(ctx.commit("g", "m1", 3, "t", mine, 8, (short) 9)))
+                .isEqualTo(Errors.STALE_MEMBER_EPOCH);
+        // m2 got its partitions at epoch 2: epoch 1 is before it held them (and by name, v9; by id, v10).
+        assertThat(GroupTestContext.commitError(ctx.commit("g", "m2", 1, "t", theirs, 9, (short) 10)))
+                .isEqualTo(Errors.STALE_MEMBER_EPOCH);
+        assertThat(GroupTestContext.commitError(ctx.commit("g", "m2", 2, "t", theirs, 9, (short) 10)))
+                .isEqualTo(Errors.NONE);
+
+        // The assignment epochs are part of the persisted member state.
+        ctx.restart();
+        assertThat(GroupTestContext.commitError(ctx.commit("g", "m1", 1, "t", mine, 10, (short) 9)))
+                .isEqualTo(Errors.NONE);
+        assertThat(GroupTestContext.commitError(ctx.commit("g", "m1", 1, "t", theirs, 10, (short) 9)))
+                .isEqualTo(Errors.STALE_MEMBER_EPOCH);
+    }
 }

@@ -58,8 +58,8 @@ public final class AssignmentReconciler {
         Assignment kept = current.assigned().intersect(target);
         Assignment toRevoke = current.assigned().minus(target);
         if (!toRevoke.isEmpty()) {
-            return new CurrentAssignment(current.memberEpoch(), current.previousMemberEpoch(),
-                    MemberState.UNREVOKED_PARTITIONS, kept, toRevoke);
+            return CurrentAssignment.of(current.memberEpoch(), current.previousMemberEpoch(),
+                    MemberState.UNREVOKED_PARTITIONS, kept, toRevoke, current.assignmentEpochs());
         }
         Assignment toAdd = target.minus(current.assigned());
         Assignment free = toAdd.filter((t, p) -> {
@@ -68,7 +68,11 @@ public final class AssignmentReconciler {
         });
         boolean unreleased = free.size() < toAdd.size();
         int previousEpoch = current.memberEpoch() == targetEpoch ? current.previousMemberEpoch() : current.memberEpoch();
-        return new CurrentAssignment(targetEpoch, previousEpoch,
-                unreleased ? MemberState.UNRELEASED_PARTITIONS : MemberState.STABLE, kept.union(free), Assignment.EMPTY);
+        // Kept partitions stay at the epoch they were first assigned at; the others (even one this member revoked
+        // and gets back) are assigned at the target epoch.
+        AssignmentEpochs keptEpochs = current.assignmentEpochs().forOwned(kept, targetEpoch);
+        return CurrentAssignment.of(targetEpoch, previousEpoch,
+                unreleased ? MemberState.UNRELEASED_PARTITIONS : MemberState.STABLE, kept.union(free), Assignment.EMPTY,
+                keptEpochs);
     }
 }

@@ -2,6 +2,7 @@ package io.potok.broker.group.log;
 
 import io.potok.broker.group.classic.ClassicGroupSnapshot;
 import io.potok.broker.group.consumer.Assignment;
+import io.potok.broker.group.consumer.AssignmentEpochs;
 import io.potok.broker.group.consumer.CurrentAssignment;
 import io.potok.broker.group.consumer.MemberState;
 import io.potok.broker.group.consumer.MemberSubscription;
@@ -44,7 +45,10 @@ import org.apache.kafka.common.Uuid;
  *            string regex, string assignor, int32 rebalanceTimeout
  *         6: int32 assignmentEpoch
  *         7: assignment
- *         8: int32 memberEpoch, int32 previousEpoch, int8 state, assignment assigned, assignment revoking
+ *         8: int32 memberEpoch, int32 previousEpoch, int8 state, assignment assigned, assignment revoking,
+ *            then (KIP-1251; added later, so optional) int32 n, n × int32 assignmentEpoch: one per partition of assigned,
+ *            then of revoking, in their order; a value without them (or an older reader, which stops before
+ *            them) takes every partition as assigned at memberEpoch
  * string     = int16 length (-1 for null) + UTF-8 bytes
  * bytes      = int32 length + bytes
  * assignment = int32 topics, topics × (uuid as two int64, int32 n, n × int32 partition)
@@ -121,6 +125,10 @@ public final class GroupRecordSerde {
             CurrentAssignment v = r.value();
             out.i32(v.memberEpoch()).i32(v.previousMemberEpoch()).i8(v.state().value()).assignment(v.assigned())
                     .assignment(v.pendingRevocation());
+            List<Map.Entry<Uuid, Integer>> owned = new ArrayList<>(v.assigned().entries());
+            owned.addAll(v.pendingRevocation().entries());
+            out.i32(owned.size());
+            owned.forEach(e -> out.i32(v.assignmentEpochs().epochOf(e.getKey(), e.getValue())));
         }
         return out.bytes();
     }
@@ -155,13 +163,35 @@ public final class GroupRecordSerde {
                 case CONSUMER_TARGET_MEMBER -> new GroupRecord.ConsumerGroupTargetAssignmentMember(k.str(), k.str(),
                         v == null ? null : v.assignment());
                 case CONSUMER_CURRENT_MEMBER -> new GroupRecord.ConsumerGroupCurrentMemberAssignment(k.str(), k.str(),
-                        v == null ? null : new CurrentAssignment(v.i32(), v.i32(), MemberState.fromValue(v.i8()),
-                                v.assignment(), v.assignment()));
+                        v == null ? null : currentAssignment(v));
                 default -> null;
             };
         } catch (java.nio.BufferUnderflowException | IllegalStateException e) {
             throw new IllegalArgumentException("Corrupt __consumer_offsets record: " + e, e);
         }
+    }
+
+    private static CurrentAssignment currentAssignment(In v) {
+        int memberEpoch = v.i32();
+        int previousEpoch = v.i32();
+        MemberState state = MemberState.fromValue(v.i8());
+        Assignment assigned = v.assignment();
+        Assignment revoking = v.assignment();
+        AssignmentEpochs epochs = AssignmentEpochs.EMPTY;
+        if (v.hasRemaining()) {
+            List<Map.Entry<Uuid, Integer>> owned = new ArrayList<>(assigned.entries());
+            owned.addAll(revoking.entries());
+            int n = v.count();
+            if (n != owned.size()) {
+                throw new IllegalStateException(n + " assignment epochs for " + owned.size() + " partitions");
+            }
+            Map<Uuid, Map<Integer, Integer>> m = new TreeMap<>();
+            for (Map.Entry<Uuid, Integer> e : owned) {
+                m.computeIfAbsent(e.getKey(), t -> new TreeMap<>()).put(e.getValue(), v.i32());
+            }
+            epochs = new AssignmentEpochs(m);
+        }
+        return CurrentAssignment.of(memberEpoch, previousEpoch, state, assigned, revoking, epochs);
     }
 
     private static ClassicGroupSnapshot classic(In v) {
@@ -281,6 +311,10 @@ public final class GroupRecordSerde {
 
         In(ByteBuffer buf) {
             this.buf = buf.duplicate();
+        }
+
+        boolean hasRemaining() {
+            return buf.hasRemaining();
         }
 
         byte i8() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.potok.broker.group.classic.ClassicGroupSnapshot;
 import io.potok.broker.group.consumer.Assignment;
+import io.potok.broker.group.consumer.AssignmentEpochs;
 import io.potok.broker.group.consumer.CurrentAssignment;
 import io.potok.broker.group.consumer.MemberState;
 import io.potok.broker.group.consumer.MemberSubscription;
@@ -34,7 +35,8 @@ class GroupRecordSerdeTest {
                 new GroupRecord.ConsumerGroupTargetAssignmentMetadata("g", 5),
                 new GroupRecord.ConsumerGroupTargetAssignmentMember("g", "m", a),
                 new GroupRecord.ConsumerGroupCurrentMemberAssignment("g", "m",
-                        new CurrentAssignment(5, 4, MemberState.UNREVOKED_PARTITIONS, a, Assignment.EMPTY)),
+                        new CurrentAssignment(5, 4, MemberState.UNREVOKED_PARTITIONS, a, Assignment.EMPTY,
+                                new AssignmentEpochs(Map.of(t, Map.of(0, 2, 3, 5))))),
                 new GroupRecord.ConsumerGroupCurrentMemberAssignment("g", "m", null));
         for (GroupRecord r : records) {
             assertThat(roundTrip(r)).isEqualTo(r);
@@ -64,5 +66,20 @@ class GroupRecordSerdeTest {
         byte[] key = GroupRecordSerde.key(new GroupRecord.ConsumerGroupTargetAssignmentMetadata("g", 1));
         assertThatThrownBy(() -> GroupRecordSerde.read(ByteBuffer.wrap(key), ByteBuffer.wrap(new byte[] {0, 0, 1})))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aCurrentAssignmentWrittenBeforeAssignmentEpochsReadsAsAssignedAtTheMemberEpoch() {
+        Uuid t = Uuid.randomUuid();
+        GroupRecord.ConsumerGroupCurrentMemberAssignment r = new GroupRecord.ConsumerGroupCurrentMemberAssignment("g",
+                "m", new CurrentAssignment(7, 6, MemberState.UNREVOKED_PARTITIONS,
+                Assignment.of(Map.of(t, List.of(0))), Assignment.of(Map.of(t, List.of(1))),
+                new AssignmentEpochs(Map.of(t, Map.of(0, 3, 1, 2)))));
+        byte[] value = GroupRecordSerde.value(r);
+        byte[] older = java.util.Arrays.copyOf(value, value.length - 4 - 2 * 4); // without n and the two epochs
+        GroupRecord.ConsumerGroupCurrentMemberAssignment back = (GroupRecord.ConsumerGroupCurrentMemberAssignment)
+                GroupRecordSerde.read(ByteBuffer.wrap(GroupRecordSerde.key(r)), ByteBuffer.wrap(older));
+        assertThat(back.value().assignmentEpochs()).isEqualTo(new AssignmentEpochs(Map.of(t, Map.of(0, 7, 1, 7))));
+        assertThat(back.value().pendingRevocation()).isEqualTo(r.value().pendingRevocation());
     }
 }
