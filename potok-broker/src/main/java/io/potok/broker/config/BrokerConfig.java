@@ -181,6 +181,12 @@ public final class BrokerConfig {
         return intValue("socket.request.max.bytes");
     }
 
+    /** The client listener's socket settings. */
+    public io.potok.broker.network.SocketOptions socketOptions() {
+        return new io.potok.broker.network.SocketOptions(intValue("socket.send.buffer.bytes"),
+                intValue("socket.receive.buffer.bytes"), intValue("socket.listen.backlog.size"));
+    }
+
     public int numIoThreads() {
         return intValue("num.io.threads");
     }

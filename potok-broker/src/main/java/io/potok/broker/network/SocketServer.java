@@ -34,15 +34,17 @@ public final class SocketServer implements AutoCloseable {
     private final int port;
     private final int maxRequestBytes;
     private final int networkThreads;
+    private final SocketOptions socketOptions;
     private final RequestHandler handler;
     private final Executor requestPool;
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
 
-    public SocketServer(String host, int port, int maxRequestBytes, int networkThreads, RequestHandler handler,
-                        Executor requestPool) {
+    public SocketServer(String host, int port, int maxRequestBytes, int networkThreads, SocketOptions socketOptions,
+                        RequestHandler handler, Executor requestPool) {
         this.host = host;
+        this.socketOptions = socketOptions;
         this.port = port;
         this.maxRequestBytes = maxRequestBytes;
         this.networkThreads = networkThreads;
@@ -60,7 +62,7 @@ public final class SocketServer implements AutoCloseable {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(channelType)
-                .option(ChannelOption.SO_BACKLOG, 128)
+                .option(ChannelOption.SO_BACKLOG, socketOptions.listenBacklog())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
@@ -74,6 +76,12 @@ public final class SocketServer implements AutoCloseable {
                                 .addLast("requests", new ConnectionHandler(handler, requestPool, maxRequestBytes));
                     }
                 });
+        if (socketOptions.receiveBufferBytes() != -1) {
+            bootstrap.option(ChannelOption.SO_RCVBUF, socketOptions.receiveBufferBytes());
+        }
+        if (socketOptions.sendBufferBytes() != -1) {
+            bootstrap.childOption(ChannelOption.SO_SNDBUF, socketOptions.sendBufferBytes());
+        }
         InetSocketAddress bindAddress = host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
         serverChannel = bootstrap.bind(bindAddress).sync().channel();
         InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();

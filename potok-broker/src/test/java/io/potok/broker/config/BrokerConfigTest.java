@@ -3,6 +3,7 @@ package io.potok.broker.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.potok.broker.network.SocketOptions;
 import io.potok.metadata.config.ConfigKey;
 import io.potok.metadata.config.InvalidConfigValueException;
 import io.potok.metadata.config.TopicConfigs;
@@ -123,15 +124,16 @@ class BrokerConfigTest {
     void unknownKeysAreListedButKafkaKeysAreNot() {
         Map<String, String> raw = new LinkedHashMap<>();
         raw.put("num.network.threads", "4");           // Potok implements it
-        raw.put("socket.send.buffer.bytes", "102400");  // Kafka knows it, Potok ignores it
-        raw.put("background.threads", "10");            // Kafka knows it
+        raw.put("socket.send.buffer.bytes", "-1");      // Potok implements it
+        raw.put("background.threads", "10");            // Kafka knows it, Potok ignores it
         raw.put("no.such.key", "1");
         raw.put("log.retention.hourz", "1");            // a typo
         BrokerConfig config = BrokerConfig.parse(raw);
         assertThat(config.unknownKeys()).containsExactly("no.such.key", "log.retention.hourz");
         assertThat(config.numNetworkThreads()).isEqualTo(4);
+        assertThat(config.socketOptions()).isEqualTo(new SocketOptions(-1, 102_400, 50));
         // Kafka-only keys are kept as given even though Potok does not act on them.
-        assertThat(config.explicit()).containsEntry("socket.send.buffer.bytes", "102400");
+        assertThat(config.explicit()).containsEntry("background.threads", "10");
     }
 
     @Test

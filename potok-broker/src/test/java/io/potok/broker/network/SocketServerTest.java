@@ -44,7 +44,8 @@ class SocketServerTest {
     private InetSocketAddress startServer(int maxRequestBytes) throws InterruptedException {
         List<ApiHandler<?>> handlers = new ArrayList<>();
         handlers.add(new ApiVersionsHandler(() -> handlers));
-        SocketServer server = new SocketServer("127.0.0.1", 0, maxRequestBytes, 1, new KafkaApis(handlers), requestPool);
+        SocketServer server = new SocketServer("127.0.0.1", 0, maxRequestBytes, 1, SocketOptions.DEFAULTS,
+                new KafkaApis(handlers), requestPool);
         resources.add(server);
         InetSocketAddress bound = server.start();
         assertThat(bound.getPort()).isPositive();

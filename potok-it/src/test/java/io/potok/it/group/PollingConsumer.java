@@ -84,8 +84,9 @@ final class PollingConsumer implements AutoCloseable {
     }
 
     /**
-     * A commit that races a rebalance can be refused (the member's epoch moved on before the client heard of it:
-     * STALE_MEMBER_EPOCH, or a classic group's rebalance), as Kafka applications are told to expect; the records are
+     * A commit that races a rebalance can be refused (the member's epoch moved on before the client heard of it and
+     * the commit names a partition it no longer holds: STALE_MEMBER_EPOCH, or a classic group's rebalance), as Kafka
+     * applications are told to expect; the records are
      * committed with the next poll's commit or read again by their next owner. Other errors stop the loop.
      */
     private void commitUnlessARebalanceIntervenes(KafkaConsumer<byte[], byte[]> consumer) {

@@ -193,7 +193,7 @@ public final class PotokNode implements AutoCloseable {
         KafkaApis apis = new KafkaApis(handlers, metrics.requestMetrics());
 
         SocketServer server = new SocketServer(config.listener().host(), config.listener().port(),
-                config.socketRequestMaxBytes(), config.numNetworkThreads(), apis, requestPool);
+                config.socketRequestMaxBytes(), config.numNetworkThreads(), config.socketOptions(), apis, requestPool);
         boundAddress = server.start();
         toClose.add(server);
         // Closed first: leadership moves to other replicas before anything here stops.
