@@ -99,6 +99,11 @@ public final class BrokerConfig {
         return new Endpoint(e.listenerName(), e.host(), e.port() > 0 ? e.port() : self.port());
     }
 
+    /** The first of {@code controller.listener.names}: the name voters' endpoints are reported under. */
+    public String controllerListenerName() {
+        return controllerListenerNames().get(0);
+    }
+
     private List<String> controllerListenerNames() {
         return Arrays.stream(string("controller.listener.names").split(",")).map(String::trim)
                 .filter(s -> !s.isEmpty()).toList();

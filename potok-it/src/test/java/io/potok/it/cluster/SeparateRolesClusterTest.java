@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.QuorumInfo;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -110,6 +111,38 @@ class SeparateRolesClusterTest {
 
     @Test
     @Order(3)
+    void theMetadataQuorumHasTheControllerAsVoterAndTheBrokersAsObservers() throws Exception {
+        // Asked of a broker, which forwards it to the active controller (as a Kafka broker does).
+        try (Admin admin = cluster.admin(cluster.bootstrap(3))) {
+            Await.until("both brokers are observers with every entry of the leader", Duration.ofMillis(30_000), () -> {
+                QuorumInfo q;
+                try {
+                    q = admin.describeMetadataQuorum().quorumInfo().get(20, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new AssertionError("DescribeQuorum failed", e);
+                }
+                return q.observers().size() == 2 && q.observers().stream()
+                        .allMatch(o -> o.logEndOffset() == q.voters().get(0).logEndOffset());
+            });
+            QuorumInfo quorum = admin.describeMetadataQuorum().quorumInfo().get(20, TimeUnit.SECONDS);
+            assertThat(quorum.leaderId()).isEqualTo(1);
+            assertThat(quorum.leaderEpoch()).isPositive();
+            assertThat(quorum.voters()).extracting(QuorumInfo.ReplicaState::replicaId).containsExactly(1);
+            assertThat(quorum.highWatermark()).isPositive()
+                    .isLessThanOrEqualTo(quorum.voters().get(0).logEndOffset());
+            assertThat(quorum.observers()).extracting(QuorumInfo.ReplicaState::replicaId).containsExactly(2, 3);
+            assertThat(quorum.observers()).allSatisfy(o -> {
+                assertThat(o.lastFetchTimestamp()).isPresent();
+                assertThat(o.lastCaughtUpTimestamp()).isPresent();
+            });
+            // The voter's endpoint, under the controller listener's name.
+            assertThat(quorum.nodes().get(1).endpoints()).singleElement()
+                    .satisfies(e -> assertThat(e.listener()).isEqualTo("CONTROLLER"));
+        }
+    }
+
+    @Test
+    @Order(4)
     void aKilledBrokerIsFencedAndItsLeadershipMoves() throws Exception {
         cluster.kill(3);
         Await.until("broker 3 is fenced: only broker 2 is listed and leads every partition", Duration.ofMillis(30_000), () -> {

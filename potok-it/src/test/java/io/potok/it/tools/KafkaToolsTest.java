@@ -364,6 +364,33 @@ class KafkaToolsTest {
     }
 
     @Test
+    void metadataQuorumDescribesTheOneVoter() {
+        KafkaTool.Result status = KafkaTool.run(org.apache.kafka.tools.MetadataQuorumCommand::main, "--bootstrap-server",
+                NODE.bootstrap(), "describe", "--status");
+        assertThat(status.exitCode()).as("%s", status).isZero();
+        List<String> lines = status.lines();
+        assertThat(lines).hasSize(8);
+        assertThat(lines.get(0)).matches("ClusterId:\\s+\\S+");
+        assertThat(lines.get(1)).isEqualTo("LeaderId:               1");
+        assertThat(lines.get(2)).matches("LeaderEpoch:\\s+[1-9]\\d*");
+        assertThat(lines.get(3)).matches("HighWatermark:\\s+[1-9]\\d*");
+        assertThat(lines.get(4)).isEqualTo("MaxFollowerLag:         0");
+        assertThat(lines.get(5)).isEqualTo("MaxFollowerLagTimeMs:   0");
+        assertThat(lines.get(6)).matches("CurrentVoters:\\s+\\[\\{\"id\": 1, \"endpoints\": "
+                + "\\[\"CONTROLLER://[^\"]+:\\d+\"]}]");
+        assertThat(lines.get(7)).isEqualTo("CurrentObservers:       []");
+
+        KafkaTool.Result replication = KafkaTool.run(org.apache.kafka.tools.MetadataQuorumCommand::main,
+                "--bootstrap-server", NODE.bootstrap(), "describe", "--replication", "--human-readable");
+        assertThat(replication.exitCode()).as("%s", replication).isZero();
+        assertThat(replication.lines()).hasSize(2);
+        assertThat(replication.lines().get(0).split("\\s+")).containsExactly("NodeId", "DirectoryId", "LogEndOffset",
+                "Lag", "LastFetchTimestamp", "LastCaughtUpTimestamp", "Status");
+        assertThat(replication.lines().get(1)).matches("1\\s+AAAAAAAAAAAAAAAAAAAAAA\\s+[1-9]\\d*\\s+0\\s+\\d+ ms ago"
+                + "\\s+\\d+ ms ago\\s+Leader\\s*");
+    }
+
+    @Test
     void logDirsListsEveryPartitionWithItsSize() throws Exception {
         createTopic("ld-topic", 2);
         produceTo("ld-topic", 0, 10);

@@ -42,4 +42,7 @@ public sealed interface ControllerCommand {
 
     /** ElectLeaders: {@code unclean} picks any live replica when no in-sync replica is alive. */
     record ElectLeaders(boolean unclean, Map<String, List<Integer>> partitions) implements ControllerCommand { }
+
+    /** DescribeQuorum: answered by the active controller from its Raft state, nothing written. */
+    record DescribeQuorum() implements ControllerCommand { }
 }

@@ -11,6 +11,7 @@ import static io.potok.metadata.record.BinaryFields.writeUuid;
 
 import io.potok.metadata.image.PartitionImage;
 import io.potok.metadata.image.TopicImage;
+import io.potok.metadata.quorum.QuorumDescription;
 import io.potok.metadata.record.MetadataRecord.ResourceKind;
 import io.potok.metadata.record.MetadataRecordSerde;
 import java.io.ByteArrayInputStream;
@@ -46,11 +47,13 @@ public final class ControllerMessages {
     private static final byte ELECT_LEADERS = 9;
     private static final byte ALTER_PARTITION = 10;
     private static final byte ALTER_REASSIGNMENTS = 11;
+    private static final byte DESCRIBE_QUORUM = 12;
 
     private static final byte RESULT_TOPICS = 1;
     private static final byte RESULT_ERROR = 2;
     private static final byte RESULT_PRODUCER_IDS = 3;
     private static final byte RESULT_ELECTIONS = 4;
+    private static final byte RESULT_QUORUM = 5;
 
     /** A reply: the result and the offset that holds its effects (-1 when nothing was written). */
     public record Reply(ControllerResult result, long offset) {
@@ -145,6 +148,8 @@ public final class ControllerMessages {
                         writeInts(out, e.getValue());
                     }
                 }
+            } else if (command instanceof ControllerCommand.DescribeQuorum) {
+                out.writeByte(DESCRIBE_QUORUM);
             } else {
                 throw new IllegalArgumentException("Unknown command " + command);
             }
@@ -233,6 +238,8 @@ public final class ControllerMessages {
                 }
                 return new ControllerCommand.ElectLeaders(unclean, partitions);
             }
+            case DESCRIBE_QUORUM:
+                return new ControllerCommand.DescribeQuorum();
             default:
                 throw new IOException("Unknown controller command type " + type);
         }
@@ -271,8 +278,39 @@ public final class ControllerMessages {
                         writeError(out, p.getValue());
                     }
                 }
+            } else if (result instanceof ControllerResult.Quorum r) {
+                out.writeByte(RESULT_QUORUM);
+                QuorumDescription q = r.description();
+                out.writeInt(q.leaderId());
+                out.writeLong(q.leaderEpoch());
+                out.writeLong(q.highWatermark());
+                writeReplicas(out, q.voters());
+                writeReplicas(out, q.observers());
             }
         });
+    }
+
+    private static void writeReplicas(DataOutputStream out, List<QuorumDescription.Replica> replicas)
+            throws IOException {
+        out.writeInt(replicas.size());
+        for (QuorumDescription.Replica r : replicas) {
+            out.writeInt(r.id());
+            out.writeLong(r.logEndOffset());
+            out.writeLong(r.lastFetchTimestamp());
+            out.writeLong(r.lastCaughtUpTimestamp());
+        }
+    }
+
+    private static List<QuorumDescription.Replica> readReplicas(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > 100_000) {
+            throw new IOException("Bad replica count " + n);
+        }
+        List<QuorumDescription.Replica> replicas = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            replicas.add(new QuorumDescription.Replica(in.readInt(), in.readLong(), in.readLong(), in.readLong()));
+        }
+        return replicas;
     }
 
     public static Reply decodeReply(byte[] bytes) throws IOException {
@@ -314,6 +352,10 @@ public final class ControllerMessages {
                 result = new ControllerResult.Elections(results);
                 break;
             }
+            case RESULT_QUORUM:
+                result = new ControllerResult.Quorum(new QuorumDescription(in.readInt(), in.readLong(), in.readLong(),
+                        readReplicas(in), readReplicas(in)));
+                break;
             default:
                 throw new IOException("Unknown controller reply type " + type);
         }

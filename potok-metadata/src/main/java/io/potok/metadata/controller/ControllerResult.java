@@ -15,4 +15,6 @@ public sealed interface ControllerResult {
 
     /** Per topic, per partition, the outcome (ElectLeaders, AlterPartitionReassignments). */
     record Elections(Map<String, Map<Integer, ApiError>> results) implements ControllerResult { }
+
+    record Quorum(io.potok.metadata.quorum.QuorumDescription description) implements ControllerResult { }
 }

@@ -168,6 +168,12 @@ public final class MetadataController implements AutoCloseable {
         });
     }
 
+    /** DescribeQuorum: the quorum as the active controller sees it. */
+    public CompletableFuture<io.potok.metadata.quorum.QuorumDescription> describeQuorum() {
+        return submit(new ControllerCommand.DescribeQuorum())
+                .thenApply(r -> ((ControllerResult.Quorum) r).description());
+    }
+
     /** AlterPartition: completes with the controller's verdict once the change (if any) is in this node's image. */
     public CompletableFuture<ApiError> alterPartition(String topic, int partition, int leaderId, int leaderEpoch,
                                                      int partitionEpoch, List<Integer> newIsr) {

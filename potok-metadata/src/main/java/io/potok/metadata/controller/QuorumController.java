@@ -168,6 +168,14 @@ final class QuorumController implements LeadershipListener, CommandHandler, Auto
             return CompletableFuture.completedFuture(
                     new ControllerMessages.Reply(new ControllerResult.Error(ApiError.NONE), -1));
         }
+        if (command instanceof ControllerCommand.DescribeQuorum) {
+            try {
+                return CompletableFuture.completedFuture(
+                        new ControllerMessages.Reply(new ControllerResult.Quorum(quorum.describe()), -1));
+            } catch (IOException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
         if (command instanceof ControllerCommand.RegisterBroker register) {
             lastHeartbeatMs.put(register.id(), time.milliseconds());
         }

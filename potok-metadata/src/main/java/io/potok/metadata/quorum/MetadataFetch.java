@@ -15,7 +15,8 @@ import java.util.List;
  * its first byte ({@link #FETCH}, never a command type).
  *
  * <pre>
- * request:  FETCH:byte  fromOffset:long  maxWaitMs:int
+ * request:  FETCH:byte  fromOffset:long  maxWaitMs:int  [nodeId:int]   (nodeId: the fetching node, for
+ *           DescribeQuorum's observers; absent from older nodes' fetches)
  * response: kind:byte (0 = batches, 1 = snapshot)  leaderId:int  lastOffset:long
  *           count:int  count x (offset:long  length:int  records:bytes[length])
  * </pre>
@@ -55,23 +56,25 @@ public final class MetadataFetch {
         }
     }
 
-    record Request(long fromOffset, int maxWaitMs) {
+    /** {@code nodeId} -1: a fetch that did not say who sent it. */
+    record Request(long fromOffset, int maxWaitMs, int nodeId) {
     }
 
     static boolean isFetch(byte[] query) {
         return query.length > 0 && query[0] == FETCH;
     }
 
-    static byte[] encodeRequest(long fromOffset, int maxWaitMs) {
-        return java.nio.ByteBuffer.allocate(13).put(FETCH).putLong(fromOffset).putInt(maxWaitMs).array();
+    static byte[] encodeRequest(int nodeId, long fromOffset, int maxWaitMs) {
+        return java.nio.ByteBuffer.allocate(17).put(FETCH).putLong(fromOffset).putInt(maxWaitMs).putInt(nodeId)
+                .array();
     }
 
     static Request decodeRequest(byte[] query) throws IOException {
-        if (query.length != 13 || query[0] != FETCH) {
+        if ((query.length != 13 && query.length != 17) || query[0] != FETCH) {
             throw new IOException("Malformed metadata fetch of " + query.length + " bytes");
         }
-        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(query, 1, 12);
-        return new Request(buffer.getLong(), buffer.getInt());
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(query, 1, query.length - 1);
+        return new Request(buffer.getLong(), buffer.getInt(), buffer.hasRemaining() ? buffer.getInt() : -1);
     }
 
     static byte[] encodeResponse(Response response) {

@@ -47,12 +47,14 @@ public final class MetadataFollower implements AutoCloseable {
     /** The fetch in flight; close() cancels it (never interrupts: listeners may be writing files). */
     private volatile CompletableFuture<MetadataFetch.Response> inFlight;
     private volatile int leaderId = -1;
+    private final int nodeId;
     private final Object wakeMonitor = new Object();
     /** Guarded by wakeMonitor: fetch again without pausing. */
     private boolean wakeRequested;
 
     public MetadataFollower(QuorumClient client, MetadataPublisher publisher, int nodeId) {
         this.client = client;
+        this.nodeId = nodeId;
         this.publisher = publisher;
         this.thread = new Thread(this::run, "potok-metadata-follower-" + nodeId);
         this.thread.setDaemon(true);
@@ -81,7 +83,7 @@ public final class MetadataFollower implements AutoCloseable {
         while (running) {
             long from = publisher.image().offset();
             try {
-                CompletableFuture<MetadataFetch.Response> fetch = client.fetchMetadata(from, FETCH_WAIT_MS);
+                CompletableFuture<MetadataFetch.Response> fetch = client.fetchMetadata(nodeId, from, FETCH_WAIT_MS);
                 inFlight = fetch;
                 if (!running) {
                     return;

@@ -55,6 +55,7 @@ final class MetadataStateMachine extends BaseStateMachine {
     private final AtomicReference<CommandHandler> commandHandler = new AtomicReference<>();
     private final AtomicReference<LeadershipListener> leadershipListener = new AtomicReference<>();
     private final MetadataLogTail tail;
+    private final ObserverFetches observers = new ObserverFetches();
     /** Ends parked metadata fetches after their wait. */
     private final java.util.concurrent.ScheduledExecutorService fetchTimer;
     private volatile int leaderId = -1;
@@ -226,8 +227,16 @@ final class MetadataStateMachine extends BaseStateMachine {
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
         }
+        org.apache.ratis.server.protocol.TermIndex applied = getLastAppliedTermIndex();
+        observers.fetched(request.nodeId(), request.fromOffset(), applied == null ? -1 : applied.getIndex(),
+                System.currentTimeMillis());
         return tail.fetch(request.fromOffset(), Math.min(Math.max(request.maxWaitMs(), 0), FETCH_MAX_WAIT_MS))
                 .thenApply(response -> Message.valueOf(ByteString.copyFrom(MetadataFetch.encodeResponse(response))));
+    }
+
+    /** Broker-only nodes following this member's log. */
+    ObserverFetches observers() {
+        return observers;
     }
 
     @Override

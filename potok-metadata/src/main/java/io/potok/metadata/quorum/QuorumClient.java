@@ -92,7 +92,7 @@ public final class QuorumClient implements AutoCloseable {
      * Fetches the committed metadata after {@code fromOffset} from the active controller, waiting up
      * to {@code maxWaitMs} there when nothing is new (see {@link MetadataFetch}).
      */
-    public CompletableFuture<MetadataFetch.Response> fetchMetadata(long fromOffset, int maxWaitMs) {
+    public CompletableFuture<MetadataFetch.Response> fetchMetadata(int nodeId, long fromOffset, int maxWaitMs) {
         RaftClient client;
         synchronized (this) {
             if (closed) {
@@ -103,7 +103,7 @@ public final class QuorumClient implements AutoCloseable {
             }
             client = fetches;
         }
-        Message request = Message.valueOf(ByteString.copyFrom(MetadataFetch.encodeRequest(fromOffset, maxWaitMs)));
+        Message request = Message.valueOf(ByteString.copyFrom(MetadataFetch.encodeRequest(nodeId, fromOffset, maxWaitMs)));
         return client.async().sendReadOnlyNonLinearizable(request).thenApply(reply -> {
             requireSuccess(reply);
             try {

@@ -58,6 +58,8 @@ public final class RatisQuorum implements AutoCloseable {
     /** Identifies this member's proposals to its Raft server (retry cache key, with the call id). */
     private final org.apache.ratis.protocol.ClientId proposer = org.apache.ratis.protocol.ClientId.randomId();
     private final java.util.concurrent.atomic.AtomicLong proposalCallIds = new java.util.concurrent.atomic.AtomicLong();
+    /** When each follower voter last had every entry, as {@link #describe} saw it. */
+    private final java.util.Map<Integer, Long> lastCaughtUp = new java.util.concurrent.ConcurrentHashMap<>();
     /** Forwarded commands: a separate client, since a command's handling waits on a proposal. */
     private QuorumClient commands;
 
@@ -223,6 +225,43 @@ public final class RatisQuorum implements AutoCloseable {
             }
             return reply.getLogIndex();
         });
+    }
+
+    /**
+     * The quorum as this member leads it (DescribeQuorum). Voters' positions are the ones Ratis' leader tracks (the
+     * match index of each follower, the time since its last answer); a voter counts as caught up when it has every
+     * entry the leader has, and otherwise keeps the time it last was, as far as this leader has seen.
+     *
+     * @throws org.apache.kafka.common.errors.NotControllerException if this member does not lead
+     */
+    public QuorumDescription describe() throws IOException {
+        RaftServer.Division division = server.getDivision(group.getGroupId());
+        org.apache.ratis.server.DivisionInfo info = division.getInfo();
+        if (!info.isLeader()) {
+            throw new org.apache.kafka.common.errors.NotControllerException(
+                    "Node " + nodeId + " is not the active controller (no longer the quorum leader)");
+        }
+        long now = System.currentTimeMillis();
+        long leaderEnd = division.getRaftLog().getNextIndex();
+        long highWatermark = division.getRaftLog().getLastCommittedIndex() + 1;
+        List<QuorumDescription.Replica> described = new java.util.ArrayList<>();
+        described.add(new QuorumDescription.Replica(nodeId, leaderEnd, now, now));
+        // Both lists come from the leader's log appenders, in the same order.
+        List<org.apache.ratis.proto.RaftProtos.ServerRpcProto> followers =
+                info.getRoleInfoProto().getLeaderInfo().getFollowerInfoList();
+        long[] matchIndexes = info.getFollowerMatchIndices();
+        for (int i = 0; i < followers.size(); i++) {
+            int id = Integer.parseInt(followers.get(i).getId().getId().toStringUtf8());
+            long end = i < matchIndexes.length ? matchIndexes[i] + 1 : 0;
+            long lastFetch = now - followers.get(i).getLastRpcElapsedTimeMs();
+            long caughtUp = end >= leaderEnd ? lastFetch : lastCaughtUp.getOrDefault(id, -1L);
+            lastCaughtUp.put(id, caughtUp);
+            described.add(new QuorumDescription.Replica(id, end, lastFetch, caughtUp));
+        }
+        java.util.Set<Integer> voterIds = new java.util.HashSet<>();
+        voters.forEach(v -> voterIds.add(v.id()));
+        return new QuorumDescription(nodeId, info.getCurrentTerm(), highWatermark, described,
+                stateMachine.observers().observers(voterIds, now));
     }
 
     /** Sends an encoded command to the active controller and completes with its encoded reply. */

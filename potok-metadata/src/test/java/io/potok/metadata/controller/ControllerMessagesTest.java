@@ -67,7 +67,8 @@ class ControllerMessagesTest {
             new ControllerCommand.AlterReassignments(Map.of("t", Map.of(2, Optional.of(List.of()),
                     3, Optional.empty(), -1, Optional.of(List.of(Integer.MAX_VALUE, -1))))),
             new ControllerCommand.ElectLeaders(false, Map.of("t", List.of(0, 1, 2), "u", List.of())),
-            new ControllerCommand.ElectLeaders(true, null));
+            new ControllerCommand.ElectLeaders(true, null),
+            new ControllerCommand.DescribeQuorum());
 
     @Test
     void everyCommandRoundTrips() throws IOException {
@@ -102,7 +103,11 @@ class ControllerMessagesTest {
             new ControllerMessages.Reply(new ControllerResult.Elections(Map.of(
                     "t", Map.of(0, ApiError.NONE, 1, new ApiError(Errors.ELECTION_NOT_NEEDED, "not needed")),
                     "missing", Map.of(0, new ApiError(Errors.UNKNOWN_TOPIC_OR_PARTITION, null)),
-                    "empty", Map.of())), 3));
+                    "empty", Map.of())), 3),
+            new ControllerMessages.Reply(new ControllerResult.Quorum(new io.potok.metadata.quorum.QuorumDescription(
+                    2, 7, 1234, List.of(new io.potok.metadata.quorum.QuorumDescription.Replica(2, 1240, 99, 99),
+                    new io.potok.metadata.quorum.QuorumDescription.Replica(1, 0, 5, -1)),
+                    List.of(new io.potok.metadata.quorum.QuorumDescription.Replica(4, 1200, 98, 90)))), -1));
 
     @Test
     void everyReplyRoundTrips() throws IOException {

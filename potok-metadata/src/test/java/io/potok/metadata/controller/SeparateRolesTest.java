@@ -162,29 +162,56 @@ class SeparateRolesTest {
     void aFetchOverTheQuorumLongPollsUntilTheNextBatch() throws Exception {
         try (QuorumClient client = new QuorumClient(clusterId, voters)) {
             long offset = controller.image().offset();
-            MetadataFetch.Response nothing = client.fetchMetadata(offset, 1).get(30, TimeUnit.SECONDS);
+            MetadataFetch.Response nothing = client.fetchMetadata(99, offset, 1).get(30, TimeUnit.SECONDS);
             assertThat(nothing.leaderId()).isEqualTo(1);
             // Heartbeats write nothing, so the voter's offset holds still unless a broker is (un)fenced.
             long current = nothing.lastOffset();
 
             long start = System.nanoTime();
-            CompletableFuture<MetadataFetch.Response> parked = client.fetchMetadata(current, 1_500);
+            CompletableFuture<MetadataFetch.Response> parked = client.fetchMetadata(99, current, 1_500);
             MetadataFetch.Response quiet = parked.get(30, TimeUnit.SECONDS);
             if (!quiet.hasNews(current)) {
                 assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(1_000);
             }
 
             long before = controller.image().offset();
-            CompletableFuture<MetadataFetch.Response> waiting = client.fetchMetadata(before, 2_000);
+            CompletableFuture<MetadataFetch.Response> waiting = client.fetchMetadata(99, before, 2_000);
             get(broker2.createTopics(List.of(topic("wake", 1, 1)), false));
             MetadataFetch.Response woken = waiting.get(30, TimeUnit.SECONDS);
             assertThat(woken.hasNews(before)).isTrue();
             assertThat(woken.snapshot()).isFalse();
 
-            MetadataFetch.Response fromScratch = client.fetchMetadata(-1, 0).get(30, TimeUnit.SECONDS);
+            MetadataFetch.Response fromScratch = client.fetchMetadata(99, -1, 0).get(30, TimeUnit.SECONDS);
             assertThat(fromScratch.snapshot()).isTrue();
             assertThat(fromScratch.lastOffset()).isGreaterThanOrEqualTo(before);
         }
+    }
+
+    @Test
+    void theQuorumDescriptionHasTheVoterAndTheBrokerOnlyNodesAsObservers() {
+        get(broker2.createTopics(List.of(topic("described", 1, 1)), false));
+        waitUntil("both brokers have fetched up to the controller's offset", 10_000, () -> {
+            io.potok.metadata.quorum.QuorumDescription q = get(broker3.describeQuorum());
+            return q.observers().size() == 2 && q.observers().stream()
+                    .allMatch(o -> o.logEndOffset() == q.voters().get(0).logEndOffset());
+        });
+        io.potok.metadata.quorum.QuorumDescription quorum = get(broker2.describeQuorum());
+        assertThat(quorum.leaderId()).isEqualTo(1);
+        assertThat(quorum.leaderEpoch()).isPositive();
+        assertThat(quorum.voters()).extracting(io.potok.metadata.quorum.QuorumDescription.Replica::id)
+                .containsExactly(1);
+        io.potok.metadata.quorum.QuorumDescription.Replica leader = quorum.voters().get(0);
+        assertThat(quorum.highWatermark()).isPositive().isLessThanOrEqualTo(leader.logEndOffset());
+        assertThat(leader.lastCaughtUpTimestamp()).isPositive();
+        assertThat(quorum.observers()).extracting(io.potok.metadata.quorum.QuorumDescription.Replica::id)
+                .containsExactly(2, 3);
+        assertThat(quorum.observers()).allSatisfy(o -> {
+            assertThat(o.lastFetchTimestamp()).isPositive().isLessThanOrEqualTo(System.currentTimeMillis());
+            assertThat(o.lastCaughtUpTimestamp()).isPositive();
+        });
+        // The controller answers itself the same way.
+        assertThat(get(controller.describeQuorum()).voters()).extracting(
+                io.potok.metadata.quorum.QuorumDescription.Replica::id).containsExactly(1);
     }
 
     @Test

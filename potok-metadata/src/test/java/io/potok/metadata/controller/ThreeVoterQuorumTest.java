@@ -178,6 +178,21 @@ class ThreeVoterQuorumTest {
 
         awaitConvergence();
         assertThat(node(leader).image().topic("orders")).contains(orders);
+
+        // DescribeQuorum from a follower: the leader first, every voter with the leader's entries once replicated.
+        waitUntil("the followers have every entry of the leader", 10_000, () -> {
+            io.potok.metadata.quorum.QuorumDescription q = get(node(other).describeQuorum());
+            return q.highWatermark() == q.voters().get(0).logEndOffset()
+                    && q.voters().stream().allMatch(v -> v.logEndOffset() == q.voters().get(0).logEndOffset());
+        });
+        io.potok.metadata.quorum.QuorumDescription quorum = get(node(follower).describeQuorum());
+        assertThat(quorum.leaderId()).isEqualTo(leader);
+        assertThat(quorum.voters().get(0).id()).isEqualTo(leader);
+        assertThat(quorum.voters()).extracting(io.potok.metadata.quorum.QuorumDescription.Replica::id)
+                .containsExactlyInAnyOrder(1, 2, 3);
+        assertThat(quorum.highWatermark()).isPositive().isLessThanOrEqualTo(quorum.voters().get(0).logEndOffset());
+        assertThat(quorum.voters()).allSatisfy(v -> assertThat(v.lastCaughtUpTimestamp()).isPositive());
+        assertThat(quorum.observers()).isEmpty();
     }
 
     @Test

@@ -227,9 +227,12 @@ class MetadataLogTailTest {
 
     @Test
     void requestsAndAnswersRoundTrip() throws IOException {
-        byte[] request = MetadataFetch.encodeRequest(42, 500);
+        byte[] request = MetadataFetch.encodeRequest(7, 42, 500);
         assertThat(MetadataFetch.isFetch(request)).isTrue();
-        assertThat(MetadataFetch.decodeRequest(request)).isEqualTo(new MetadataFetch.Request(42, 500));
+        assertThat(MetadataFetch.decodeRequest(request)).isEqualTo(new MetadataFetch.Request(42, 500, 7));
+        // A fetch of a node that does not name itself (13 bytes) still reads.
+        byte[] unnamed = java.util.Arrays.copyOf(request, 13);
+        assertThat(MetadataFetch.decodeRequest(unnamed)).isEqualTo(new MetadataFetch.Request(42, 500, -1));
         // Controller commands start with their type, never the fetch marker.
         assertThat(MetadataFetch.isFetch(new byte[] {1, 0, 0})).isFalse();
 

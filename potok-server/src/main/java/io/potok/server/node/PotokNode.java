@@ -5,6 +5,7 @@ import io.potok.broker.api.AlterConfigsHandler;
 import io.potok.broker.api.DescribeLogDirsHandler;
 import io.potok.broker.api.DescribeProducersHandler;
 import io.potok.broker.api.DescribeTopicPartitionsHandler;
+import io.potok.broker.api.DescribeQuorumHandler;
 import io.potok.broker.api.ElectLeadersHandler;
 import io.potok.broker.api.IncrementalAlterConfigsHandler;
 import io.potok.broker.api.ApiVersionsHandler;
@@ -183,6 +184,7 @@ public final class PotokNode implements AutoCloseable {
         handlers.add(new DescribeLogDirsHandler(logManager::logDirs));
         handlers.add(new DescribeProducersHandler(lookup));
         handlers.add(new ElectLeadersHandler(controller));
+        handlers.add(new DescribeQuorumHandler(controller, voters, config.controllerListenerName()));
         handlers.add(new DescribeTopicPartitionsHandler(controller));
         handlers.addAll(GroupApis.handlers(groupCoordinator, new OffsetsTopic(controller, groupConfig)));
         int metricsPort = config.intValue("metrics.port");
