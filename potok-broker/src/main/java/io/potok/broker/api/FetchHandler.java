@@ -3,6 +3,7 @@ package io.potok.broker.api;
 import io.potok.broker.delayed.DelayedOperation;
 import io.potok.broker.delayed.DelayedOperationPurgatory;
 import io.potok.broker.fetchsession.FetchSessionCache;
+import io.potok.broker.quota.ClientQuotas;
 import io.potok.broker.network.RequestHandler.ClientInfo;
 import io.potok.broker.replica.Partition;
 import io.potok.broker.replica.PartitionLookup;
@@ -49,10 +50,13 @@ public final class FetchHandler implements ApiHandler<org.apache.kafka.common.re
     private final ReplicaSelector replicaSelector;
     private final FetchSessionCache sessions;
     private final ReplicationThrottles throttles;
+    private final ClientQuotas quotas;
 
     /** {@code replicaSelector}: fetch from follower (KIP-392), from {@code replica.selector.class}. */
     public FetchHandler(PartitionLookup lookup, DelayedOperationPurgatory purgatory, int brokerFetchMaxBytes,
-                        ReplicaSelector replicaSelector, FetchSessionCache sessions, ReplicationThrottles throttles) {
+                        ReplicaSelector replicaSelector, FetchSessionCache sessions, ReplicationThrottles throttles,
+                        ClientQuotas quotas) {
+        this.quotas = quotas;
         this.sessions = sessions;
         this.throttles = throttles;
         this.lookup = lookup;
@@ -85,12 +89,13 @@ public final class FetchHandler implements ApiHandler<org.apache.kafka.common.re
         FetchRequestData data = session.toRead();
         int maxBytes = Math.min(version >= 3 ? data.maxBytes() : Integer.MAX_VALUE, brokerFetchMaxBytes);
         ReadResult first = readAll(data, maxBytes, replicaId, version);
+        String clientId = header.clientId();
         if (data.maxWaitMs() <= 0 || first.bytes >= Math.max(1, data.minBytes()) || first.hasError
                 || data.topics().isEmpty()) {
-            return CompletableFuture.completedFuture(finish(session, first));
+            return CompletableFuture.completedFuture(finish(session, first, replicaId, clientId));
         }
         CompletableFuture<AbstractResponse> future = new CompletableFuture<>();
-        purgatory.park(new DelayedFetch(first.partitions, data, maxBytes, version, session, future));
+        purgatory.park(new DelayedFetch(first.partitions, data, maxBytes, version, session, clientId, future));
         return future;
     }
 
@@ -99,12 +104,14 @@ public final class FetchHandler implements ApiHandler<org.apache.kafka.common.re
         private final int maxBytes;
         private final short version;
         private final FetchSessionCache.Context session;
+        private final String clientId;
         private final CompletableFuture<AbstractResponse> future;
         private ReadResult lastRead; // guarded by the completion flag: written only by the completing check
 
         DelayedFetch(Set<TopicPartition> partitions, FetchRequestData data, int maxBytes, short version,
-                     FetchSessionCache.Context session, CompletableFuture<AbstractResponse> future) {
+                     FetchSessionCache.Context session, String clientId, CompletableFuture<AbstractResponse> future) {
             super(partitions, data.maxWaitMs());
+            this.clientId = clientId;
             this.data = data;
             this.maxBytes = maxBytes;
             this.version = version;
@@ -127,7 +134,8 @@ public final class FetchHandler implements ApiHandler<org.apache.kafka.common.re
         protected synchronized void onComplete(boolean expired) {
             ReadResult read = expired || lastRead == null ? readAll(data, maxBytes,
                     org.apache.kafka.common.requests.FetchRequest.replicaId(data), version) : lastRead;
-            future.complete(finish(session, read));
+            future.complete(finish(session, read,
+                    org.apache.kafka.common.requests.FetchRequest.replicaId(data), clientId));
         }
     }
 
@@ -136,9 +144,18 @@ public final class FetchHandler implements ApiHandler<org.apache.kafka.common.re
                               long throttledBytes) {
     }
 
-    private FetchResponse finish(FetchSessionCache.Context session, ReadResult read) {
+    /**
+     * The response; a consumer's bytes count against its {@code consumer_byte_rate}, and one over it is told how long
+     * to wait (the bytes are still sent: the connection is then not read for that time, KIP-219).
+     */
+    private FetchResponse finish(FetchSessionCache.Context session, ReadResult read, int replicaId, String clientId) {
+        long now = System.currentTimeMillis();
         if (read.throttledBytes > 0) {
-            throttles.leaderQuota().record(read.throttledBytes, System.currentTimeMillis());
+            throttles.leaderQuota().record(read.throttledBytes, now);
+        }
+        if (replicaId < 0) {
+            read.response.setThrottleTimeMs((int) quotas.recordAndThrottleMs(ClientQuotas.Kind.FETCH, clientId,
+                    read.bytes, now));
         }
         return FetchResponse.of(session.respond(read.response));
     }

@@ -2,6 +2,7 @@ package io.potok.broker.api;
 
 import io.potok.broker.delayed.DelayedOperation;
 import io.potok.broker.delayed.DelayedOperationPurgatory;
+import io.potok.broker.quota.ClientQuotas;
 import io.potok.broker.network.RequestHandler.ClientInfo;
 import io.potok.broker.replica.Partition;
 import io.potok.broker.replica.PartitionLookup;
@@ -40,11 +41,14 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
     private final PartitionLookup lookup;
     private final ReplicaManager replicas;
     private final DelayedOperationPurgatory purgatory;
+    private final ClientQuotas quotas;
 
-    public ProduceHandler(PartitionLookup lookup, ReplicaManager replicas, DelayedOperationPurgatory purgatory) {
+    public ProduceHandler(PartitionLookup lookup, ReplicaManager replicas, DelayedOperationPurgatory purgatory,
+                          ClientQuotas quotas) {
         this.lookup = lookup;
         this.replicas = replicas;
         this.purgatory = purgatory;
+        this.quotas = quotas;
     }
 
     @Override
@@ -90,6 +94,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         short acks = request.acks();
         ProduceResponseData response = new ProduceResponseData();
         List<Waiting> waiting = new ArrayList<>();
+        long requestBytes = 0;
         for (ProduceRequestData.TopicProduceData topic : request.data().topicData()) {
             TopicProduceResponse topicResponse = new TopicProduceResponse().setName(topic.name())
                     .setTopicId(topic.topicId());
@@ -103,6 +108,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
                     if (records == null) {
                         throw new InvalidRecordException("Produce request without records");
                     }
+                    requestBytes += records.sizeInBytes();
                     ProduceRequest.validateRecords(version, records);
                     partition = lookup.partition(topic.name(), topic.topicId(), p.index());
                     LogAppendInfo info = partition.appendAsLeader(records, acks);
@@ -129,6 +135,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
         if (acks == 0) {
             return CompletableFuture.completedFuture(null);
         }
+        response.setThrottleTimeMs((int) quotas.recordAndThrottleMs(ClientQuotas.Kind.PRODUCE, header.clientId(),
+                requestBytes, System.currentTimeMillis()));
         if (waiting.isEmpty()) {
             return CompletableFuture.completedFuture(new ProduceResponse(response));
         }

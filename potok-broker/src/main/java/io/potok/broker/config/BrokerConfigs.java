@@ -51,6 +51,8 @@ public final class BrokerConfigs {
             .define("queued.max.requests", INT, "500", "[1,...]", atLeast(1), "")
             .define("fetch.max.bytes", INT, "57671680", "[1024,...]", atLeast(1024), "")
             .define("max.incremental.fetch.session.cache.slots", INT, "1000", "[0,...]", atLeast(0), "")
+            .define("quota.window.num", INT, "11", "[1,...]", atLeast(1), "samples of client quota rates")
+            .define("quota.window.size.seconds", INT, "1", "[1,...]", atLeast(1), "")
             .define("replication.quota.window.num", INT, "11", "[1,...]", atLeast(1), "")
             .define("num.replica.fetchers", INT, "1", "[1,...]", atLeast(1), "")
             .define("replication.quota.window.size.seconds", INT, "1", "[1,...]", atLeast(1), "")

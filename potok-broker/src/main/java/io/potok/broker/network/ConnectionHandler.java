@@ -49,6 +49,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     private RequestHandler.ClientInfo client;
     private boolean closing; // event loop only
+    /** Event loop only: the connection is muted for a quota until {@link #throttledUntilNanos}. */
+    private boolean throttled;
+    private long throttledUntilNanos;
 
     ConnectionHandler(RequestHandler handler, Executor requestPool, int maxRequestBytes) {
         this.handler = handler;
@@ -192,11 +195,43 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 ctx.write(part, ctx.voidPromise());
             }
             wrote = true;
+            if (done.response.throttleTimeMs() > 0) {
+                throttle(ctx, done.response.throttleTimeMs());
+            }
         }
         if (wrote) {
             ctx.flush();
         }
-        if (!ctx.channel().config().isAutoRead() && inFlight.size() < MAX_IN_FLIGHT / 2) {
+        if (!throttled && !ctx.channel().config().isAutoRead() && inFlight.size() < MAX_IN_FLIGHT / 2) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    /**
+     * A client over its quota was told to wait {@code ms} (KIP-219): its connection is not read from until then, so
+     * that a client which ignores the throttle time (older versions) is held back too.
+     */
+    private void throttle(ChannelHandlerContext ctx, int ms) {
+        long until = ctx.executor().ticker().nanoTime() + ms * 1_000_000L;
+        if (throttled && until <= throttledUntilNanos) {
+            return;
+        }
+        throttledUntilNanos = until;
+        ctx.channel().config().setAutoRead(false);
+        if (!throttled) {
+            throttled = true;
+            ctx.executor().schedule(() -> endThrottle(ctx), ms, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void endThrottle(ChannelHandlerContext ctx) {
+        long remainingNanos = throttledUntilNanos - ctx.executor().ticker().nanoTime();
+        if (remainingNanos > 0) {
+            ctx.executor().schedule(() -> endThrottle(ctx), remainingNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+            return;
+        }
+        throttled = false;
+        if (!closing && inFlight.size() < MAX_IN_FLIGHT / 2) {
             ctx.channel().config().setAutoRead(true);
         }
     }

@@ -145,8 +145,9 @@ class ConnectionHandlerTest {
         return parsed;
     }
 
-    private static ApiVersionsResponse apiVersionsResponse(int throttle) {
-        return new ApiVersionsResponse(new ApiVersionsResponseData().setThrottleTimeMs(throttle));
+    /** A response told apart by {@code marker} (in a field the handler does not act on). */
+    private static ApiVersionsResponse apiVersionsResponse(int marker) {
+        return new ApiVersionsResponse(new ApiVersionsResponseData().setFinalizedFeaturesEpoch(marker));
     }
 
     @Test
@@ -182,9 +183,9 @@ class ConnectionHandlerTest {
         ApiVersionsResponse first = (ApiVersionsResponse) parse(nextResponse(ch), ApiKeys.API_VERSIONS, (short) 3, 11);
         MetadataResponse second = (MetadataResponse) parse(nextResponse(ch), ApiKeys.METADATA, (short) 12, 12);
         ApiVersionsResponse third = (ApiVersionsResponse) parse(nextResponse(ch), ApiKeys.API_VERSIONS, (short) 3, 13);
-        assertThat(first.throttleTimeMs()).isEqualTo(110);
+        assertThat(first.data().finalizedFeaturesEpoch()).isEqualTo(110);
         assertThat(second.throttleTimeMs()).isEqualTo(120);
-        assertThat(third.throttleTimeMs()).isEqualTo(130);
+        assertThat(third.data().finalizedFeaturesEpoch()).isEqualTo(130);
         assertThat((Object) ch.readOutbound()).isNull();
         assertThat(ch.isOpen()).isTrue();
     }
@@ -425,6 +426,26 @@ class ConnectionHandlerTest {
     }
 
     @Test
+    void aResponseWithAThrottleTimeStopsReadingTheConnectionForThatTime() {
+        FakeHandler handler = new FakeHandler();
+        EmbeddedChannel ch = channel(handler, MAX_BYTES);
+        ch.freezeTime();
+        ch.writeInbound(frame(apiVersions((short) 3), 1));
+        handler.calls.get(0).future().complete(new ApiVersionsResponse(new ApiVersionsResponseData()
+                .setThrottleTimeMs(500)));
+        ch.runPendingTasks();
+        assertThat(((ApiVersionsResponse) parse(nextResponse(ch), ApiKeys.API_VERSIONS, (short) 3, 1))
+                .throttleTimeMs()).isEqualTo(500);
+        assertThat(ch.config().isAutoRead()).as("muted while throttled").isFalse();
+        ch.advanceTimeBy(499, java.util.concurrent.TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(ch.config().isAutoRead()).isFalse();
+        ch.advanceTimeBy(2, java.util.concurrent.TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(ch.config().isAutoRead()).as("read again once the throttle time passed").isTrue();
+    }
+
+    @Test
     void tooManyOutstandingResponsesPauseReadingUntilTheyDrain() {
         FakeHandler handler = new FakeHandler();
         EmbeddedChannel ch = channel(handler, MAX_BYTES);
@@ -449,7 +470,7 @@ class ConnectionHandlerTest {
         ch.runPendingTasks();
         for (int i = 0; i < 64; i++) {
             ApiVersionsResponse r = (ApiVersionsResponse) parse(nextResponse(ch), ApiKeys.API_VERSIONS, (short) 3, i);
-            assertThat(r.throttleTimeMs()).isEqualTo(i);
+            assertThat(r.data().finalizedFeaturesEpoch()).isEqualTo(i);
         }
         assertThat((Object) ch.readOutbound()).isNull();
     }

@@ -6,6 +6,8 @@ import io.potok.metadata.image.BrokerImage;
 import io.potok.metadata.image.MetadataImage;
 import io.potok.metadata.image.PartitionImage;
 import io.potok.metadata.image.TopicImage;
+import io.potok.metadata.quota.ClientQuotaEntity;
+import io.potok.metadata.quota.ClientQuotaKeys;
 import io.potok.metadata.record.MetadataRecord;
 import io.potok.metadata.record.MetadataRecord.ResourceKind;
 import java.util.ArrayList;
@@ -182,6 +184,9 @@ public final class ControllerLogic {
     }
 
     private Decision alterConfigs(MetadataImage image, ControllerCommand.AlterConfigs c) {
+        if (c.kind() == ResourceKind.CLIENT_QUOTA) {
+            return alterClientQuotas(image, c);
+        }
         Map<String, String> current;
         if (c.kind() == ResourceKind.TOPIC) {
             Optional<TopicImage> topic = image.topic(c.resource());
@@ -212,6 +217,57 @@ public final class ControllerLogic {
                 String after = updated.get(key);
                 if (after == null ? before != null : !after.equals(before)) {
                     records.add(new MetadataRecord.Config(c.kind(), c.resource(), key, Optional.ofNullable(after)));
+                }
+            }
+        }
+        return new Decision(records, new ControllerResult.Error(ApiError.NONE));
+    }
+
+    /**
+     * AlterClientQuotas, one entity: an AlterConfigs of kind CLIENT_QUOTA whose resource is the entity and whose
+     * values are doubles. Refused whole, with Kafka's INVALID_REQUEST, if the entity or any change is not allowed.
+     */
+    private Decision alterClientQuotas(MetadataImage image, ControllerCommand.AlterConfigs c) {
+        ClientQuotaEntity entity;
+        try {
+            entity = ClientQuotaEntity.fromResource(c.resource());
+        } catch (IllegalArgumentException e) {
+            return error(new ApiError(Errors.INVALID_REQUEST, e.getMessage()));
+        }
+        Optional<String> entityError = ClientQuotaKeys.entityError(entity);
+        if (entityError.isPresent()) {
+            return error(new ApiError(Errors.INVALID_REQUEST, entityError.get()));
+        }
+        Map<String, Double> current = image.clientQuotas().getOrDefault(entity, Map.of());
+        Map<String, Double> updated = new HashMap<>(c.replaceAll() ? Map.of() : current);
+        for (Map.Entry<String, Optional<String>> change : c.changes().entrySet()) {
+            Double value;
+            try {
+                value = change.getValue().map(Double::parseDouble).orElse(null);
+            } catch (NumberFormatException e) {
+                return error(new ApiError(Errors.INVALID_REQUEST, "Invalid value " + change.getValue().get()
+                        + " for quota " + change.getKey()));
+            }
+            Optional<String> valueError = ClientQuotaKeys.valueError(entity, change.getKey(), value);
+            if (valueError.isPresent()) {
+                return error(new ApiError(Errors.INVALID_REQUEST, valueError.get()));
+            }
+            if (value == null) {
+                updated.remove(change.getKey());
+            } else {
+                updated.put(change.getKey(), value);
+            }
+        }
+        List<MetadataRecord> records = new ArrayList<>();
+        if (!c.validateOnly()) {
+            Set<String> keys = new java.util.TreeSet<>(current.keySet());
+            keys.addAll(updated.keySet());
+            for (String key : keys) {
+                Double before = current.get(key);
+                Double after = updated.get(key);
+                if (!java.util.Objects.equals(before, after)) {
+                    records.add(new MetadataRecord.Config(ResourceKind.CLIENT_QUOTA, entity.toResource(), key,
+                            Optional.ofNullable(after).map(d -> Double.toString(d))));
                 }
             }
         }

@@ -33,6 +33,9 @@ public final class ImageSnapshot {
         }
         image.configs().forEach((resource, values) -> values.forEach((k, v) -> records.add(
                 new MetadataRecord.Config(ResourceKind.BROKER, resource, k, Optional.of(v)))));
+        image.clientQuotas().forEach((entity, values) -> values.forEach((k, v) -> records.add(
+                new MetadataRecord.Config(ResourceKind.CLIENT_QUOTA, entity.toResource(), k,
+                        Optional.of(Double.toString(v))))));
         records.add(new MetadataRecord.ProducerIds(image.nextProducerId()));
         return records;
     }

@@ -1,5 +1,6 @@
 package io.potok.metadata.image;
 
+import io.potok.metadata.quota.ClientQuotaEntity;
 import io.potok.metadata.record.MetadataRecord;
 import io.potok.metadata.record.MetadataRecord.Config;
 import io.potok.metadata.record.MetadataRecord.CreateTopic;
@@ -19,6 +20,7 @@ public final class MetadataImageBuilder {
     private final Map<Integer, BrokerImage> brokers;
     private final Map<String, TopicImage> topics;
     private final Map<String, Map<String, String>> configs;
+    private final Map<ClientQuotaEntity, Map<String, Double>> clientQuotas;
     private long nextProducerId;
 
     public MetadataImageBuilder(MetadataImage base) {
@@ -26,6 +28,7 @@ public final class MetadataImageBuilder {
         this.brokers = new HashMap<>(base.brokers());
         this.topics = new HashMap<>(base.topics());
         this.configs = new HashMap<>(base.configs());
+        this.clientQuotas = new HashMap<>(base.clientQuotas());
         this.nextProducerId = base.nextProducerId();
     }
 
@@ -51,7 +54,7 @@ public final class MetadataImageBuilder {
     }
 
     public MetadataImage build(long offset) {
-        return new MetadataImage(offset, clusterId, brokers, topics, configs, nextProducerId);
+        return new MetadataImage(offset, clusterId, brokers, topics, configs, nextProducerId, clientQuotas, Map.of());
     }
 
     private void setFenced(int id, boolean fenced) {
@@ -87,6 +90,17 @@ public final class MetadataImageBuilder {
                 Map<String, String> updated = new HashMap<>(topic.configs());
                 r.value().ifPresentOrElse(v -> updated.put(r.key(), v), () -> updated.remove(r.key()));
                 topics.put(topic.name(), new TopicImage(topic.name(), topic.id(), topic.partitions(), updated));
+            }
+            case CLIENT_QUOTA -> {
+                ClientQuotaEntity entity = ClientQuotaEntity.fromResource(r.resource());
+                Map<String, Double> updated = new HashMap<>(clientQuotas.getOrDefault(entity, Map.of()));
+                r.value().ifPresentOrElse(v -> updated.put(r.key(), Double.parseDouble(v)),
+                        () -> updated.remove(r.key()));
+                if (updated.isEmpty()) {
+                    clientQuotas.remove(entity);
+                } else {
+                    clientQuotas.put(entity, Map.copyOf(updated));
+                }
             }
             case BROKER -> {
                 Map<String, String> updated = new HashMap<>(configs.getOrDefault(r.resource(), Map.of()));

@@ -56,8 +56,7 @@ public final class MetadataPublisher {
     public void advance(long offset) {
         if (offset > image.offset()) {
             MetadataImage current = image;
-            image = new MetadataImage(offset, current.clusterId(), current.brokers(), current.topics(),
-                    current.configs(), current.nextProducerId());
+            image = current.withOffset(offset);
             synchronized (appliedMonitor) {
                 completeWaiters();
             }

@@ -46,5 +46,6 @@ public sealed interface MetadataRecord {
     /** Producer ids below {@code nextProducerId} have been handed out. */
     record ProducerIds(long nextProducerId) implements MetadataRecord { }
 
-    enum ResourceKind { TOPIC, BROKER }
+    /** CLIENT_QUOTA: the resource is a {@code ClientQuotaEntity} resource string, the value a double. */
+    enum ResourceKind { TOPIC, BROKER, CLIENT_QUOTA }
 }

@@ -460,6 +460,46 @@ class ControllerLogicTest {
         }
 
         @Test
+        void clientQuotasAreSetRemovedAndCheckedByKafkasRules() {
+            MetadataImage[] image = {brokers(1)};
+            io.potok.metadata.quota.ClientQuotaEntity app =
+                    io.potok.metadata.quota.ClientQuotaEntity.fromResource("client-id=app");
+            assertThat(alter(image, ResourceKind.CLIENT_QUOTA, "client-id=app", Map.of("producer_byte_rate",
+                    Optional.of("1024"), "request_percentage", Optional.of("12.5")), false, false).error())
+                    .isEqualTo(Errors.NONE);
+            assertThat(image[0].clientQuotas()).isEqualTo(Map.of(app, Map.of("producer_byte_rate", 1024.0,
+                    "request_percentage", 12.5)));
+
+            // A refused change refuses the whole entity.
+            ApiError notLong = alter(image, ResourceKind.CLIENT_QUOTA, "client-id=app", Map.of("consumer_byte_rate",
+                    Optional.of("10.5"), "request_percentage", Optional.empty()), false, false);
+            assertThat(notLong.error()).isEqualTo(Errors.INVALID_REQUEST);
+            assertThat(notLong.message()).contains("consumer_byte_rate");
+            assertThat(alter(image, ResourceKind.CLIENT_QUOTA, "client-id=app", Map.of("no_such_quota",
+                    Optional.of("1")), false, false).error()).isEqualTo(Errors.INVALID_REQUEST);
+            assertThat(alter(image, ResourceKind.CLIENT_QUOTA, "ip=10.0.0.1/user=u", Map.of(
+                    "connection_creation_rate", Optional.of("1")), false, false).error())
+                    .isEqualTo(Errors.INVALID_REQUEST);
+            assertThat(alter(image, ResourceKind.CLIENT_QUOTA, "client-id=app", Map.of("producer_byte_rate",
+                    Optional.of("9")), false, true).error()).isEqualTo(Errors.NONE);
+            assertThat(image[0].clientQuotas().get(app)).containsEntry("producer_byte_rate", 1024.0);
+
+            // Removing the last key removes the entity; a default entity has no name.
+            assertThat(alter(image, ResourceKind.CLIENT_QUOTA, "client-id=app", Map.of("producer_byte_rate",
+                    Optional.empty(), "request_percentage", Optional.empty()), false, false).error())
+                    .isEqualTo(Errors.NONE);
+            assertThat(alter(image, ResourceKind.CLIENT_QUOTA, "client-id", Map.of("consumer_byte_rate",
+                    Optional.of("2048")), false, false).error()).isEqualTo(Errors.NONE);
+            assertThat(image[0].clientQuotas()).isEqualTo(Map.of(
+                    io.potok.metadata.quota.ClientQuotaEntity.fromResource("client-id"),
+                    Map.of("consumer_byte_rate", 2048.0)));
+            // The image rebuilt from its snapshot records is the same.
+            assertThat(io.potok.metadata.image.ImageSnapshot.fromRecords("c",
+                    io.potok.metadata.image.ImageSnapshot.toRecords(image[0]), 1).clientQuotas())
+                    .isEqualTo(image[0].clientQuotas());
+        }
+
+        @Test
         void noOpChangeWritesNoRecord() {
             MetadataImage image = created(brokers(1), topic("cfg", Map.of("retention.ms", "5")));
             Decision decision = logic.decide(image, new ControllerCommand.AlterConfigs(ResourceKind.TOPIC, "cfg",

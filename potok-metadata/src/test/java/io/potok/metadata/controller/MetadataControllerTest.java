@@ -140,6 +140,9 @@ class MetadataControllerTest {
         get(controller.deleteTopics(List.of("gone")));
         get(controller.alterConfigs(ResourceKind.BROKER, "", Map.of("log.retention.ms", Optional.of("10")), false,
                 false));
+        assertThat(get(controller.alterConfigs(ResourceKind.CLIENT_QUOTA, "client-id=app",
+                Map.of("producer_byte_rate", Optional.of("1024.0"), "consumer_byte_rate", Optional.of("2048")), false,
+                false)).error()).isEqualTo(Errors.NONE);
         long[] beforeSnapshot = get(controller.allocateProducerIds());
         MetadataImage atSnapshot = controller.image();
 
@@ -154,6 +157,10 @@ class MetadataControllerTest {
         get(controller.createPartitions(Map.of("grow", 4), false));
         get(controller.alterConfigs(ResourceKind.TOPIC, "orders", Map.of("cleanup.policy", Optional.of("compact")),
                 false, false));
+        get(controller.alterConfigs(ResourceKind.CLIENT_QUOTA, "client-id=app",
+                Map.of("consumer_byte_rate", Optional.empty()), false, false));
+        get(controller.alterConfigs(ResourceKind.CLIENT_QUOTA, "user", Map.of("producer_byte_rate",
+                Optional.of("4096")), false, false));
         long[] afterSnapshot = get(controller.allocateProducerIds());
         MetadataImage before = controller.image();
 
@@ -171,6 +178,10 @@ class MetadataControllerTest {
                 .isEqualTo(Map.of("retention.ms", "1000", "cleanup.policy", "compact"));
         assertThat(after.topic("grow").orElseThrow().partitions()).hasSize(4);
         assertThat(after.brokerConfigs("")).isEqualTo(Map.of("log.retention.ms", "10"));
+        assertThat(after.clientQuotas()).isEqualTo(Map.of(
+                io.potok.metadata.quota.ClientQuotaEntity.fromResource("client-id=app"),
+                Map.of("producer_byte_rate", 1024.0),
+                io.potok.metadata.quota.ClientQuotaEntity.fromResource("user"), Map.of("producer_byte_rate", 4096.0)));
 
         // The snapshot was loaded: the first image after the empty one jumps straight to its index
         // and already holds everything written before it.

@@ -46,8 +46,7 @@ final class QuorumTestSupport {
 
     /** The image's content, without the offset (Raft adds entries of its own, so offsets differ). */
     static MetadataImage content(MetadataImage image) {
-        return new MetadataImage(0, image.clusterId(), image.brokers(), image.topics(), image.configs(),
-                image.nextProducerId());
+        return image.withOffset(0);
     }
 
     static void waitUntil(String what, long timeoutMs, BooleanSupplier condition) {

@@ -6,6 +6,9 @@ import io.potok.broker.api.DescribeLogDirsHandler;
 import io.potok.broker.api.DescribeProducersHandler;
 import io.potok.broker.api.DescribeTopicPartitionsHandler;
 import io.potok.broker.api.DescribeQuorumHandler;
+import io.potok.broker.quota.AlterClientQuotasHandler;
+import io.potok.broker.quota.ClientQuotas;
+import io.potok.broker.quota.DescribeClientQuotasHandler;
 import io.potok.broker.api.ElectLeadersHandler;
 import io.potok.broker.api.IncrementalAlterConfigsHandler;
 import io.potok.broker.api.ApiVersionsHandler;
@@ -162,14 +165,17 @@ public final class PotokNode implements AutoCloseable {
         List<ApiHandler<?>> handlers = new ArrayList<>();
         handlers.add(new ApiVersionsHandler(() -> handlers));
         handlers.add(new MetadataHandler(controller, config));
-        handlers.add(new ProduceHandler(lookup, replicaManager, producePurgatory));
+        ClientQuotas clientQuotas = new ClientQuotas(config.intValue("quota.window.num"),
+                config.intValue("quota.window.size.seconds") * 1000L);
+        controller.addListener(clientQuotas);
+        handlers.add(new ProduceHandler(lookup, replicaManager, producePurgatory, clientQuotas));
         handlers.add(new OffsetsForLeaderEpochHandler(lookup));
         handlers.add(new AlterPartitionReassignmentsHandler(controller));
         handlers.add(new ListPartitionReassignmentsHandler(controller));
         handlers.add(new FetchHandler(lookup, fetchPurgatory, config.intValue("fetch.max.bytes"),
                 ReplicaSelector.forClassName(config.string("replica.selector.class")),
                 new FetchSessionCache(config.intValue(FetchSessionCache.MAX_SLOTS_CONFIG), System::currentTimeMillis),
-                throttles));
+                throttles, clientQuotas));
         handlers.add(new ListOffsetsHandler(lookup));
         handlers.addAll(NoAuthorizerAclsHandler.all());
         handlers.add(new CreateTopicsHandler(controller, describer));
@@ -185,6 +191,8 @@ public final class PotokNode implements AutoCloseable {
         handlers.add(new DescribeProducersHandler(lookup));
         handlers.add(new ElectLeadersHandler(controller));
         handlers.add(new DescribeQuorumHandler(controller, voters, config.controllerListenerName()));
+        handlers.add(new AlterClientQuotasHandler(controller));
+        handlers.add(new DescribeClientQuotasHandler(controller));
         handlers.add(new DescribeTopicPartitionsHandler(controller));
         handlers.addAll(GroupApis.handlers(groupCoordinator, new OffsetsTopic(controller, groupConfig)));
         int metricsPort = config.intValue("metrics.port");

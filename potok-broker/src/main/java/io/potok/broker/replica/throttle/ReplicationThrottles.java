@@ -1,5 +1,6 @@
 package io.potok.broker.replica.throttle;
 
+import io.potok.broker.quota.RateQuota;
 import io.potok.metadata.controller.MetadataListener;
 import io.potok.metadata.image.MetadataImage;
 import io.potok.metadata.image.TopicImage;
@@ -29,8 +30,8 @@ public final class ReplicationThrottles implements MetadataListener {
 
     private final int localNodeId;
     private final Function<String, Optional<String>> brokerConfig;
-    private final ReplicationQuota leader;
-    private final ReplicationQuota follower;
+    private final RateQuota leader;
+    private final RateQuota follower;
     private volatile Map<String, ThrottledReplicas> leaderReplicas = Map.of();
     private volatile Map<String, ThrottledReplicas> followerReplicas = Map.of();
 
@@ -42,8 +43,8 @@ public final class ReplicationThrottles implements MetadataListener {
                                 Function<String, Optional<String>> brokerConfig) {
         this.localNodeId = localNodeId;
         this.brokerConfig = brokerConfig;
-        this.leader = new ReplicationQuota(windowSamples, sampleMs);
-        this.follower = new ReplicationQuota(windowSamples, sampleMs);
+        this.leader = new RateQuota(windowSamples, sampleMs);
+        this.follower = new RateQuota(windowSamples, sampleMs);
     }
 
     /** No throttles ever: for tests and tools that build a fetcher or handler on their own. */
@@ -71,7 +72,7 @@ public final class ReplicationThrottles implements MetadataListener {
         followerReplicas = Map.copyOf(followers);
     }
 
-    private void setBound(ReplicationQuota quota, String key) {
+    private void setBound(RateQuota quota, String key) {
         long bound = Long.MAX_VALUE;
         Optional<String> value = brokerConfig.apply(key);
         if (value.isPresent()) {
@@ -99,11 +100,11 @@ public final class ReplicationThrottles implements MetadataListener {
         return r != null && r.contains(tp.partition(), localNodeId);
     }
 
-    public ReplicationQuota leaderQuota() {
+    public RateQuota leaderQuota() {
         return leader;
     }
 
-    public ReplicationQuota followerQuota() {
+    public RateQuota followerQuota() {
         return follower;
     }
 }

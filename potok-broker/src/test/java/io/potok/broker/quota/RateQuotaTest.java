@@ -1,12 +1,12 @@
-package io.potok.broker.replica.throttle;
+package io.potok.broker.quota;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
 
-class ReplicationQuotaTest {
-    private final ReplicationQuota quota = new ReplicationQuota(11, 1000);
+class RateQuotaTest {
+    private final RateQuota quota = new RateQuota(11, 1000);
 
     @Test
     void unboundedUntilABoundIsSet() {

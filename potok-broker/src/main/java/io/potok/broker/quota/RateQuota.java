@@ -1,21 +1,22 @@
-package io.potok.broker.replica.throttle;
+package io.potok.broker.quota;
 
 /**
- * A byte rate bound over a sliding window of whole-second samples: Kafka's replication quota
- * ({@code replication.quota.window.num} samples of {@code replication.quota.window.size.seconds}). The rate is the
- * bytes of the samples in the window over the time they cover, at least all but one full sample, so a fresh quota
- * does not call a first burst infinitely fast.
+ * A byte rate bound over a sliding window of samples, as Kafka measures its quotas: the replication quotas
+ * ({@code replication.quota.window.num} samples of {@code replication.quota.window.size.seconds}) and the client
+ * quotas ({@code quota.window.num} of {@code quota.window.size.seconds}). The rate is the bytes of the samples in the
+ * window over the time they cover, at least all but one full sample, so a fresh quota does not call a first burst
+ * infinitely fast.
  *
  * <p>Thread-safety: all methods are synchronized; the bound may change at any time (a dynamic broker config).
  */
-public final class ReplicationQuota {
+public final class RateQuota {
     private final long sampleMs;
     private final long[] bytes;
     private final long[] startMs;
     private int current;
     private volatile long boundBytesPerSecond = Long.MAX_VALUE;
 
-    public ReplicationQuota(int samples, long sampleMs) {
+    public RateQuota(int samples, long sampleMs) {
         if (samples < 2 || sampleMs < 1) {
             throw new IllegalArgumentException("a quota needs at least 2 samples of at least 1 ms");
         }
@@ -50,20 +51,49 @@ public final class ReplicationQuota {
         return rate(nowMs) > bound;
     }
 
+    /**
+     * Records {@code count} and answers how long the client must wait for the rate to come back to the bound
+     * (Kafka's {@code QuotaUtils.throttleTime}: the excess over the bound, as a share of the bound, times the window),
+     * at most one whole window; 0 within the bound.
+     */
+    public synchronized long recordAndThrottleMs(long count, long nowMs) {
+        record(count, nowMs);
+        long bound = boundBytesPerSecond;
+        if (bound == Long.MAX_VALUE) {
+            return 0;
+        }
+        double rate = rate(nowMs);
+        if (rate <= bound) {
+            return 0;
+        }
+        long windowMs = sampleMs * bytes.length;
+        long elapsed = Math.max(nowMs - oldestSampleMs(nowMs), sampleMs * (bytes.length - 1));
+        return Math.min(windowMs, (long) ((rate - bound) / bound * elapsed));
+    }
+
     /** Bytes per second over the window. */
     public synchronized double rate(long nowMs) {
         roll(nowMs);
         long total = 0;
-        long oldest = nowMs;
         long windowMs = sampleMs * bytes.length;
         for (int i = 0; i < bytes.length; i++) {
             if (startMs[i] != Long.MIN_VALUE && nowMs - startMs[i] < windowMs) {
                 total += bytes[i];
+            }
+        }
+        long elapsed = Math.max(nowMs - oldestSampleMs(nowMs), sampleMs * (bytes.length - 1));
+        return total * 1000.0 / elapsed;
+    }
+
+    private long oldestSampleMs(long nowMs) {
+        long oldest = nowMs;
+        long windowMs = sampleMs * bytes.length;
+        for (int i = 0; i < bytes.length; i++) {
+            if (startMs[i] != Long.MIN_VALUE && nowMs - startMs[i] < windowMs) {
                 oldest = Math.min(oldest, startMs[i]);
             }
         }
-        long elapsed = Math.max(nowMs - oldest, sampleMs * (bytes.length - 1));
-        return total * 1000.0 / elapsed;
+        return oldest;
     }
 
     private void roll(long nowMs) {
