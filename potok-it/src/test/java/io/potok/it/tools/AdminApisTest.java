@@ -93,7 +93,9 @@ class AdminApisTest {
                 ApiKeys.DESCRIBE_PRODUCERS, "0-0",
                 ApiKeys.ELECT_LEADERS, "0-2",
                 ApiKeys.DESCRIBE_TOPIC_PARTITIONS, "0-0",
-                ApiKeys.DESCRIBE_QUORUM, "0-2");
+                ApiKeys.DESCRIBE_QUORUM, "0-2",
+                ApiKeys.DESCRIBE_CLIENT_QUOTAS, "0-1",
+                ApiKeys.ALTER_CLIENT_QUOTAS, "0-1");
         expected.forEach((api, range) -> {
             ApiVersion v = response.data().apiKeys().find(api.id);
             assertThat(v).as("%s in ApiVersions", api).isNotNull();
