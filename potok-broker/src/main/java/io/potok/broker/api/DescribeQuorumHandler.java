@@ -27,6 +27,7 @@ import org.apache.kafka.common.requests.RequestHeader;
  */
 public final class DescribeQuorumHandler implements ApiHandler<DescribeQuorumRequest> {
     static final String METADATA_TOPIC = "__cluster_metadata";
+    private static final short NODES_VERSION = 2;
 
     private final MetadataController controller;
     private final List<Voter> voters;
@@ -59,7 +60,7 @@ public final class DescribeQuorumHandler implements ApiHandler<DescribeQuorumReq
                 return new DescribeQuorumResponse(new DescribeQuorumResponseData()
                         .setErrorCode(apiError.error().code()).setErrorMessage(apiError.message()));
             }
-            return new DescribeQuorumResponse(describe(quorum));
+            return new DescribeQuorumResponse(describe(quorum, header.apiVersion()));
         });
     }
 
@@ -69,14 +70,15 @@ public final class DescribeQuorumHandler implements ApiHandler<DescribeQuorumReq
                 && data.topics().get(0).partitions().get(0).partitionIndex() == 0;
     }
 
-    private DescribeQuorumResponseData describe(QuorumDescription quorum) {
+    /** The answer in {@code version}: the voters' endpoints (Nodes) exist from v2 only. */
+    DescribeQuorumResponseData describe(QuorumDescription quorum, short version) {
         PartitionData partition = new PartitionData().setPartitionIndex(0).setErrorCode(Errors.NONE.code())
                 .setLeaderId(quorum.leaderId()).setLeaderEpoch((int) quorum.leaderEpoch())
                 .setHighWatermark(quorum.highWatermark())
                 .setCurrentVoters(quorum.voters().stream().map(DescribeQuorumHandler::state).toList())
                 .setObservers(quorum.observers().stream().map(DescribeQuorumHandler::state).toList());
         DescribeQuorumResponseData.NodeCollection nodes = new DescribeQuorumResponseData.NodeCollection();
-        for (Voter v : voters) {
+        for (Voter v : version >= NODES_VERSION ? voters : List.<Voter>of()) {
             DescribeQuorumResponseData.ListenerCollection listeners = new DescribeQuorumResponseData.ListenerCollection();
             listeners.add(new DescribeQuorumResponseData.Listener().setName(controllerListenerName).setHost(v.host())
                     .setPort(v.port()));

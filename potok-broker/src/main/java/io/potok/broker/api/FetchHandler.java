@@ -88,6 +88,9 @@ public final class FetchHandler implements ApiHandler<org.apache.kafka.common.re
         }
         FetchRequestData data = session.toRead();
         int maxBytes = Math.min(version >= 3 ? data.maxBytes() : Integer.MAX_VALUE, brokerFetchMaxBytes);
+        if (replicaId < 0) {
+            maxBytes = Math.min(maxBytes, quotas.maxFetchBytes(header.clientId()));
+        }
         ReadResult first = readAll(data, maxBytes, replicaId, version);
         String clientId = header.clientId();
         if (data.maxWaitMs() <= 0 || first.bytes >= Math.max(1, data.minBytes()) || first.hasError

@@ -132,11 +132,13 @@ public final class ProduceHandler implements ApiHandler<ProduceRequest> {
             }
             response.responses().add(topicResponse);
         }
-        if (acks == 0) {
-            return CompletableFuture.completedFuture(null);
-        }
         response.setThrottleTimeMs((int) quotas.recordAndThrottleMs(ClientQuotas.Kind.PRODUCE, header.clientId(),
                 requestBytes, System.currentTimeMillis()));
+        if (acks == 0) {
+            // Not sent, but a throttle time in it still makes the connection wait (Kafka mutes acks=0 producers too).
+            return CompletableFuture.completedFuture(response.throttleTimeMs() > 0 ? new ProduceResponse(response)
+                    : null);
+        }
         if (waiting.isEmpty()) {
             return CompletableFuture.completedFuture(new ProduceResponse(response));
         }

@@ -147,6 +147,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                     } else {
                         ctx.executor().execute(() -> complete(ctx, slot, response, error));
                     }
+                } else if (response != null && response.throttleTimeMs() > 0) {
+                    // Nothing to send (acks=0), but the client is over its quota all the same.
+                    ctx.executor().execute(() -> throttle(ctx, response.throttleTimeMs()));
                 }
             });
         };

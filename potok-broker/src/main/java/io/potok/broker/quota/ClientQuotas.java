@@ -46,6 +46,9 @@ public final class ClientQuotas implements MetadataListener {
     private final long sampleMs;
     private volatile Map<ClientQuotaEntity, Map<String, Double>> quotas = Map.of();
     private final Map<Sensor, RateQuota> rates = new ConcurrentHashMap<>();
+    private static final long IDLE_EXPIRY_MS = 3_600_000;
+    private static final long EXPIRY_CHECK_MS = 60_000;
+    private volatile long lastExpiryMs;
 
     /** {@code quota.window.num} samples of {@code quota.window.size.seconds}. */
     public ClientQuotas(int samples, long sampleMs) {
@@ -55,11 +58,7 @@ public final class ClientQuotas implements MetadataListener {
 
     @Override
     public void onImage(MetadataImage previous, MetadataImage current) {
-        if (previous == null || !current.clientQuotas().equals(previous.clientQuotas())) {
-            quotas = current.clientQuotas();
-            // Entities whose quota changed start a fresh window, as Kafka re-creates their sensors.
-            rates.clear();
-        }
+        quotas = current.clientQuotas();
     }
 
     /** Counts {@code bytes} of a request of {@code clientId}; returns how long the client must wait (0: none). */
@@ -72,12 +71,40 @@ public final class ClientQuotas implements MetadataListener {
         if (resolved.isEmpty()) {
             return 0;
         }
-        RateQuota rate = rates.computeIfAbsent(new Sensor(kind, resolved.get().entity()), s -> {
-            RateQuota q = new RateQuota(samples, sampleMs);
-            q.setBound(resolved.get().bytesPerSecond());
-            return q;
-        });
+        expireIdle(nowMs);
+        RateQuota rate = rates.computeIfAbsent(new Sensor(kind, resolved.get().entity()),
+                s -> new RateQuota(samples, sampleMs));
+        // Set on every request: a changed quota applies to the window measured so far, as in Kafka.
+        rate.setBound(resolved.get().bytesPerSecond());
         return rate.recordAndThrottleMs(bytes, nowMs);
+    }
+
+    /**
+     * The most a consumer fetch may return so as not to overshoot its quota by more than one window (Kafka's
+     * {@code getMaxValueInQuotaWindow}); {@code Integer.MAX_VALUE} without a quota.
+     */
+    public int maxFetchBytes(String clientId) {
+        Map<ClientQuotaEntity, Map<String, Double>> current = quotas;
+        if (current.isEmpty()) {
+            return Integer.MAX_VALUE;
+        }
+        return resolve(current, Kind.FETCH, ANONYMOUS, clientId == null ? "" : clientId)
+                .map(r -> (int) Math.min(Integer.MAX_VALUE, Math.max(1, r.bytesPerSecond() * samples * sampleMs / 1000)))
+                .orElse(Integer.MAX_VALUE);
+    }
+
+    /** Rates unused for an hour go, as Kafka's quota sensors expire: client ids come and go. */
+    private void expireIdle(long nowMs) {
+        if (nowMs - lastExpiryMs < EXPIRY_CHECK_MS) {
+            return;
+        }
+        lastExpiryMs = nowMs;
+        rates.values().removeIf(r -> r.idleSince(nowMs, IDLE_EXPIRY_MS));
+    }
+
+    /** Rates kept (for tests). */
+    int rateCount() {
+        return rates.size();
     }
 
     /**

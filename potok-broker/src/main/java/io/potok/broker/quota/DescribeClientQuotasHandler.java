@@ -17,6 +17,7 @@ import org.apache.kafka.common.message.DescribeClientQuotasResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.ApiError;
 import org.apache.kafka.common.requests.DescribeClientQuotasRequest;
 import org.apache.kafka.common.requests.DescribeClientQuotasResponse;
 import org.apache.kafka.common.requests.RequestHeader;
@@ -24,8 +25,8 @@ import org.apache.kafka.common.requests.RequestHeader;
 /**
  * DescribeClientQuotas ({@code kafka-configs --describe --entity-type users|clients|ips}), answered from this node's
  * metadata image with Kafka's filter rules: a component matches one name ({@code MATCH_TYPE_EXACT}), the default
- * ({@code MATCH_TYPE_DEFAULT}) or any name but the default ({@code MATCH_TYPE_SPECIFIED}); a strict filter matches
- * only entities with exactly its entity types, a loose one also entities with more.
+ * ({@code MATCH_TYPE_DEFAULT}) or any entity of its type, the default included ({@code MATCH_TYPE_SPECIFIED}); a
+ * strict filter matches only entities with exactly its entity types, a loose one also entities with more.
  */
 public final class DescribeClientQuotasHandler implements ApiHandler<DescribeClientQuotasRequest> {
     private final MetadataController controller;
@@ -49,10 +50,10 @@ public final class DescribeClientQuotasHandler implements ApiHandler<DescribeCli
     static DescribeClientQuotasResponseData describe(Map<ClientQuotaEntity, Map<String, Double>> quotas,
                                                      DescribeClientQuotasRequestData filter) {
         DescribeClientQuotasResponseData response = new DescribeClientQuotasResponseData();
-        Optional<String> filterError = filterError(filter.components());
+        Optional<ApiError> filterError = filterError(filter.components());
         if (filterError.isPresent()) {
-            return response.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage(filterError.get())
-                    .setEntries(null);
+            return response.setErrorCode(filterError.get().error().code())
+                    .setErrorMessage(filterError.get().message()).setEntries(null);
         }
         inResourceOrder(quotas.keySet()).forEach((resource, entity) -> {
             if (!matches(entity, filter)) {
@@ -76,26 +77,48 @@ public final class DescribeClientQuotasHandler implements ApiHandler<DescribeCli
         return byResource;
     }
 
-    private static Optional<String> filterError(List<ComponentData> components) {
+    /** Kafka's checks of a filter, with its messages. */
+    private static Optional<ApiError> filterError(List<ComponentData> components) {
         Set<String> types = new HashSet<>();
         for (ComponentData c : components) {
+            if (!Set.of(ClientQuotaEntity.USER, ClientQuotaEntity.CLIENT_ID, ClientQuotaEntity.IP)
+                    .contains(c.entityType())) {
+                return Optional.of(new ApiError(Errors.UNSUPPORTED_VERSION,
+                        "Custom entity type '" + c.entityType() + "' not supported"));
+            }
             if (!types.add(c.entityType())) {
-                return Optional.of("Entity type " + c.entityType() + " cannot appear more than once in the filter.");
+                return invalid("Entity type " + c.entityType() + " cannot appear more than once in the filter.");
             }
-            if (c.matchType() == DescribeClientQuotasRequest.MATCH_TYPE_EXACT && c.match() == null) {
-                return Optional.of("Request specified MATCH_TYPE_EXACT, but set match string to null");
-            }
-            if (c.matchType() != DescribeClientQuotasRequest.MATCH_TYPE_EXACT
-                    && c.matchType() != DescribeClientQuotasRequest.MATCH_TYPE_DEFAULT
-                    && c.matchType() != DescribeClientQuotasRequest.MATCH_TYPE_SPECIFIED) {
-                return Optional.of("Unknown match type " + c.matchType());
+            switch (c.matchType()) {
+                case DescribeClientQuotasRequest.MATCH_TYPE_EXACT -> {
+                    if (c.match() == null) {
+                        return invalid("Request specified MATCH_TYPE_EXACT, but set match string to null");
+                    }
+                }
+                case DescribeClientQuotasRequest.MATCH_TYPE_DEFAULT -> {
+                    if (c.match() != null) {
+                        return invalid("Request specified MATCH_TYPE_DEFAULT, but also specified a match string");
+                    }
+                }
+                case DescribeClientQuotasRequest.MATCH_TYPE_SPECIFIED -> {
+                    if (c.match() != null) {
+                        return invalid("Request specified MATCH_TYPE_SPECIFIED, but also specified a match string");
+                    }
+                }
+                default -> {
+                    return invalid("Unknown match type " + c.matchType());
+                }
             }
         }
         if (types.contains(ClientQuotaEntity.IP) && types.size() > 1) {
-            return Optional.of("Invalid entity filter component combination, IP filter component should not be "
+            return invalid("Invalid entity filter component combination, IP filter component should not be "
                     + "used with user or clientId filter component.");
         }
         return Optional.empty();
+    }
+
+    private static Optional<ApiError> invalid(String message) {
+        return Optional.of(new ApiError(Errors.INVALID_REQUEST, message));
     }
 
     private static boolean matches(ClientQuotaEntity entity, DescribeClientQuotasRequestData filter) {
@@ -110,7 +133,7 @@ public final class DescribeClientQuotasHandler implements ApiHandler<DescribeCli
             boolean ok = switch (c.matchType()) {
                 case DescribeClientQuotasRequest.MATCH_TYPE_EXACT -> name.isPresent() && name.get().equals(c.match());
                 case DescribeClientQuotasRequest.MATCH_TYPE_DEFAULT -> name.isEmpty();
-                default -> name.isPresent();
+                default -> true; // MATCH_TYPE_SPECIFIED: the entity has the type
             };
             if (!ok) {
                 return false;

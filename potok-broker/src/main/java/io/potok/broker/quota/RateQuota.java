@@ -17,8 +17,8 @@ public final class RateQuota {
     private volatile long boundBytesPerSecond = Long.MAX_VALUE;
 
     public RateQuota(int samples, long sampleMs) {
-        if (samples < 2 || sampleMs < 1) {
-            throw new IllegalArgumentException("a quota needs at least 2 samples of at least 1 ms");
+        if (samples < 1 || sampleMs < 1) {
+            throw new IllegalArgumentException("a quota needs at least 1 sample of at least 1 ms");
         }
         this.sampleMs = sampleMs;
         this.bytes = new long[samples];
@@ -53,8 +53,8 @@ public final class RateQuota {
 
     /**
      * Records {@code count} and answers how long the client must wait for the rate to come back to the bound
-     * (Kafka's {@code QuotaUtils.throttleTime}: the excess over the bound, as a share of the bound, times the window),
-     * at most one whole window; 0 within the bound.
+     * (Kafka's {@code QuotaUtils.throttleTime}: the excess over the bound, as a share of the bound, times the window;
+     * not capped, as Kafka does not cap byte-rate throttles); 0 within the bound.
      */
     public synchronized long recordAndThrottleMs(long count, long nowMs) {
         record(count, nowMs);
@@ -66,9 +66,17 @@ public final class RateQuota {
         if (rate <= bound) {
             return 0;
         }
-        long windowMs = sampleMs * bytes.length;
-        long elapsed = Math.max(nowMs - oldestSampleMs(nowMs), sampleMs * (bytes.length - 1));
-        return Math.min(windowMs, (long) ((rate - bound) / bound * elapsed));
+        return (long) Math.min(Integer.MAX_VALUE, (rate - bound) / bound * elapsedMs(nowMs));
+    }
+
+    /** True if nothing was recorded for {@code idleMs}. */
+    public synchronized boolean idleSince(long nowMs, long idleMs) {
+        return startMs[current] == Long.MIN_VALUE || nowMs - startMs[current] > idleMs;
+    }
+
+    /** The time the window's samples cover: at least all but one full sample, and at least 1 ms. */
+    private long elapsedMs(long nowMs) {
+        return Math.max(1, Math.max(nowMs - oldestSampleMs(nowMs), sampleMs * (bytes.length - 1)));
     }
 
     /** Bytes per second over the window. */
@@ -81,8 +89,7 @@ public final class RateQuota {
                 total += bytes[i];
             }
         }
-        long elapsed = Math.max(nowMs - oldestSampleMs(nowMs), sampleMs * (bytes.length - 1));
-        return total * 1000.0 / elapsed;
+        return total * 1000.0 / elapsedMs(nowMs);
     }
 
     private long oldestSampleMs(long nowMs) {

@@ -446,6 +446,21 @@ class ConnectionHandlerTest {
     }
 
     @Test
+    void anAcksZeroProduceOverItsQuotaMutesTheConnectionWithoutAResponse() {
+        FakeHandler handler = new FakeHandler();
+        EmbeddedChannel ch = channel(handler, MAX_BYTES);
+        ch.freezeTime();
+        ch.writeInbound(frame(produce((short) 0), 1));
+        handler.calls.get(0).future().complete(new ProduceResponse(new ProduceResponseData().setThrottleTimeMs(300)));
+        ch.runPendingTasks();
+        assertThat((Object) ch.readOutbound()).as("no response to acks=0").isNull();
+        assertThat(ch.config().isAutoRead()).isFalse();
+        ch.advanceTimeBy(301, java.util.concurrent.TimeUnit.MILLISECONDS);
+        ch.runScheduledPendingTasks();
+        assertThat(ch.config().isAutoRead()).isTrue();
+    }
+
+    @Test
     void tooManyOutstandingResponsesPauseReadingUntilTheyDrain() {
         FakeHandler handler = new FakeHandler();
         EmbeddedChannel ch = channel(handler, MAX_BYTES);

@@ -64,8 +64,30 @@ class ClientQuotasTest {
         assertThat(wait).isBetween(9_000L, 11_000L);
         assertThat(q.recordAndThrottleMs(ClientQuotas.Kind.PRODUCE, "other", 15_000, now)).isZero();
         assertThat(q.recordAndThrottleMs(ClientQuotas.Kind.FETCH, "app", 15_000, now)).isZero();
-        // The quota removed: nobody waits.
+        // A raised quota applies to the window measured so far; removed, nobody waits.
+        q.onImage(limited, new MetadataImage(2, "c", Map.of(), Map.of(), Map.of(), 0,
+                quotas("client-id=app", 1_000_000.0), Map.of()));
+        assertThat(q.recordAndThrottleMs(ClientQuotas.Kind.PRODUCE, "app", 1, now)).isZero();
         q.onImage(limited, empty);
         assertThat(q.recordAndThrottleMs(ClientQuotas.Kind.PRODUCE, "app", 15_000, now)).isZero();
+    }
+
+    @Test
+    void aConsumerFetchIsCutToWhatOneWindowOfItsQuotaAllowsAndIdleRatesExpire() {
+        ClientQuotas q = new ClientQuotas(11, 1000);
+        assertThat(q.maxFetchBytes("app")).isEqualTo(Integer.MAX_VALUE);
+        Map<ClientQuotaEntity, Map<String, Double>> consumer = Map.of(e("client-id=app"),
+                Map.of("consumer_byte_rate", 1000.0));
+        q.onImage(MetadataImage.empty("c"), new MetadataImage(1, "c", Map.of(), Map.of(), Map.of(), 0, consumer,
+                Map.of()));
+        assertThat(q.maxFetchBytes("app")).isEqualTo(11_000);
+        assertThat(q.maxFetchBytes("other")).isEqualTo(Integer.MAX_VALUE);
+        q.recordAndThrottleMs(ClientQuotas.Kind.FETCH, "app", 100, 1_000_000);
+        assertThat(q.rateCount()).isEqualTo(1);
+        // An hour later another client's request sweeps the idle rate away.
+        q.onImage(null, new MetadataImage(2, "c", Map.of(), Map.of(), Map.of(), 0, Map.of(e("client-id"),
+                Map.of("consumer_byte_rate", 1000.0)), Map.of()));
+        q.recordAndThrottleMs(ClientQuotas.Kind.FETCH, "next", 100, 1_000_000 + 3_600_001 + 60_000);
+        assertThat(q.rateCount()).isEqualTo(1);
     }
 }

@@ -46,9 +46,9 @@ class DescribeClientQuotasHandlerTest {
                 .containsExactly("client-id=app", "client-id=app/user=alice");
         assertThat(described(true, component("client-id", DescribeClientQuotasRequest.MATCH_TYPE_DEFAULT, null)))
                 .containsExactly("client-id");
-        // --entity-type clients without a name: every named client id, not the default.
+        // --entity-type clients without a name: every client-id entity, the default included (as Kafka's KRaft).
         assertThat(described(true, component("client-id", DescribeClientQuotasRequest.MATCH_TYPE_SPECIFIED, null)))
-                .containsExactly("client-id=app");
+                .containsExactly("client-id", "client-id=app");
         assertThat(described(false)).hasSize(4);
         assertThat(described(true)).isEmpty();
         DescribeClientQuotasResponseData.EntryData entry = DescribeClientQuotasHandler.describe(QUOTAS,
@@ -71,5 +71,13 @@ class DescribeClientQuotasHandlerTest {
         assertThat(DescribeClientQuotasHandler.describe(QUOTAS, new DescribeClientQuotasRequestData().setComponents(
                 List.of(component("user", DescribeClientQuotasRequest.MATCH_TYPE_EXACT, null)))).errorCode())
                 .isEqualTo(Errors.INVALID_REQUEST.code());
+        assertThat(DescribeClientQuotasHandler.describe(QUOTAS, new DescribeClientQuotasRequestData().setComponents(
+                List.of(component("user", DescribeClientQuotasRequest.MATCH_TYPE_DEFAULT, "x")))).errorCode())
+                .isEqualTo(Errors.INVALID_REQUEST.code());
+        DescribeClientQuotasResponseData custom = DescribeClientQuotasHandler.describe(QUOTAS,
+                new DescribeClientQuotasRequestData().setComponents(List.of(
+                        component("group", DescribeClientQuotasRequest.MATCH_TYPE_SPECIFIED, null))));
+        assertThat(custom.errorCode()).isEqualTo(Errors.UNSUPPORTED_VERSION.code());
+        assertThat(custom.errorMessage()).isEqualTo("Custom entity type 'group' not supported");
     }
 }

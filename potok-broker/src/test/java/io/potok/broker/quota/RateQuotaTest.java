@@ -46,4 +46,21 @@ class RateQuotaTest {
         quota.setBound(Long.MAX_VALUE);
         assertThat(quota.isExceeded(0)).isFalse();
     }
+
+    @Test
+    void theThrottleTimeIsTheExcessShareOfTheWindowUncapped() {
+        RateQuota q = new RateQuota(11, 1000);
+        q.setBound(1000);
+        long now = 50_000;
+        assertThat(q.recordAndThrottleMs(10_000, now)).isZero(); // 10 s at the bound
+        // Ten times the bound over the 10 s counted: 9 times the window's excess, not cut at one window.
+        assertThat(q.recordAndThrottleMs(90_000, now)).isEqualTo(90_000);
+        RateQuota one = new RateQuota(1, 1000);
+        one.setBound(1000);
+        // One sample (quota.window.num=1): the rate is over the time the sample has run, as Kafka's.
+        assertThat(one.recordAndThrottleMs(500, 10_500)).isZero();
+        assertThat(one.recordAndThrottleMs(1_500, 10_500)).isPositive();
+        assertThat(one.idleSince(10_500, 3_600_000)).isFalse();
+        assertThat(one.idleSince(10_000 + 3_600_001, 3_600_000)).isTrue();
+    }
 }

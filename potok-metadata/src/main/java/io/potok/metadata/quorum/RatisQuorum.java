@@ -60,6 +60,7 @@ public final class RatisQuorum implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong proposalCallIds = new java.util.concurrent.atomic.AtomicLong();
     /** When each follower voter last had every entry, as {@link #describe} saw it. */
     private final java.util.Map<Integer, Long> lastCaughtUp = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile long describedTerm = -1;
     /** Forwarded commands: a separate client, since a command's handling waits on a proposal. */
     private QuorumClient commands;
 
@@ -242,6 +243,11 @@ public final class RatisQuorum implements AutoCloseable {
                     "Node " + nodeId + " is not the active controller (no longer the quorum leader)");
         }
         long now = System.currentTimeMillis();
+        if (info.getCurrentTerm() != describedTerm) {
+            // What an earlier term's leadership saw of the followers no longer says anything.
+            lastCaughtUp.clear();
+            describedTerm = info.getCurrentTerm();
+        }
         long leaderEnd = division.getRaftLog().getNextIndex();
         long highWatermark = division.getRaftLog().getLastCommittedIndex() + 1;
         List<QuorumDescription.Replica> described = new java.util.ArrayList<>();
