@@ -23,6 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ClientQuotas implements MetadataListener {
     public static final String ANONYMOUS = "ANONYMOUS";
+    private static final long IDLE_EXPIRY_MS = 3_600_000;
+    private static final long EXPIRY_CHECK_MS = 60_000;
 
     /** The quota kinds enforced here. */
     public enum Kind {
@@ -46,8 +48,6 @@ public final class ClientQuotas implements MetadataListener {
     private final long sampleMs;
     private volatile Map<ClientQuotaEntity, Map<String, Double>> quotas = Map.of();
     private final Map<Sensor, RateQuota> rates = new ConcurrentHashMap<>();
-    private static final long IDLE_EXPIRY_MS = 3_600_000;
-    private static final long EXPIRY_CHECK_MS = 60_000;
     private volatile long lastExpiryMs;
 
     /** {@code quota.window.num} samples of {@code quota.window.size.seconds}. */
@@ -67,7 +67,7 @@ public final class ClientQuotas implements MetadataListener {
         if (current.isEmpty()) {
             return 0;
         }
-        Optional<Resolved> resolved = resolve(current, kind, ANONYMOUS, clientId == null ? "" : clientId);
+        Optional<Resolved> resolved = resolve(current, kind, clientId);
         if (resolved.isEmpty()) {
             return 0;
         }
@@ -88,9 +88,16 @@ public final class ClientQuotas implements MetadataListener {
         if (current.isEmpty()) {
             return Integer.MAX_VALUE;
         }
-        return resolve(current, Kind.FETCH, ANONYMOUS, clientId == null ? "" : clientId)
-                .map(r -> (int) Math.min(Integer.MAX_VALUE, Math.max(1, r.bytesPerSecond() * samples * sampleMs / 1000)))
+        return resolve(current, Kind.FETCH, clientId)
+                .map(r -> (int) Math.min(Integer.MAX_VALUE,
+                        Math.max(1, r.bytesPerSecond() * samples * sampleMs / 1000L)))
                 .orElse(Integer.MAX_VALUE);
+    }
+
+    /** A request's quota: every client is the user {@code ANONYMOUS}; a missing client id is the empty one. */
+    private static Optional<Resolved> resolve(Map<ClientQuotaEntity, Map<String, Double>> quotas, Kind kind,
+                                              String clientId) {
+        return resolve(quotas, kind, ANONYMOUS, clientId == null ? "" : clientId);
     }
 
     /** Rates unused for an hour go, as Kafka's quota sensors expire: client ids come and go. */
