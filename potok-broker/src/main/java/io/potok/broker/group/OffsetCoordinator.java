@@ -125,8 +125,7 @@ final class OffsetCoordinator {
                     rp.setErrorCode((version >= 10 ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION).code());
                 } else if (p.partitionIndex() < 0 || p.partitionIndex() >= topic.get().partitions()) {
                     rp.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
-                } else if (p.committedMetadata() != null
-                        && p.committedMetadata().getBytes(StandardCharsets.UTF_8).length > config.offsetMetadataMaxBytes()) {
+                } else if (metadataTooLarge(p)) {
                     rp.setErrorCode(Errors.OFFSET_METADATA_TOO_LARGE.code());
                 } else {
                     records.add(new GroupRecord.OffsetCommit(groupId, topic.get().name(), p.partitionIndex(),
@@ -231,6 +230,9 @@ final class OffsetCoordinator {
                 continue; // answered with an unknown-topic error per partition
             }
             for (OffsetCommitRequestData.OffsetCommitRequestPartition p : t.partitions()) {
+                if (p.partitionIndex() < 0 || p.partitionIndex() >= topic.get().partitions() || metadataTooLarge(p)) {
+                    continue; // answered with its own error per partition, as Kafka does before validating
+                }
                 int assignedAt = member.current().assignmentEpochs().epochOf(topic.get().id(), p.partitionIndex());
                 if (assignedAt < 0) {
                     throw new StaleMemberEpochException("The member epoch " + memberEpoch + " of " + id
@@ -244,6 +246,11 @@ final class OffsetCoordinator {
                 }
             }
         }
+    }
+
+    private boolean metadataTooLarge(OffsetCommitRequestData.OffsetCommitRequestPartition p) {
+        return p.committedMetadata() != null
+                && p.committedMetadata().getBytes(StandardCharsets.UTF_8).length > config.offsetMetadataMaxBytes();
     }
 
     // ------------------------------------------------------------------ OffsetFetch

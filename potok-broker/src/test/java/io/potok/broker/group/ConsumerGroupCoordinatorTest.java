@@ -287,6 +287,9 @@ class ConsumerGroupCoordinatorTest {
                 .isEqualTo(Errors.STALE_MEMBER_EPOCH);
         assertThat(GroupTestContext.commitError(ctx.commit("g", "m1", 3, "t", mine, 8, (short) 9)))
                 .isEqualTo(Errors.STALE_MEMBER_EPOCH);
+        // A partition that does not exist gets its own error, as in Kafka, not the epoch check's.
+        assertThat(GroupTestContext.commitError(ctx.commit("g", "m1", 1, "t", 99, 8, (short) 9)))
+                .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION);
         // m2 got its partitions at epoch 2: epoch 1 is before it held them (and by name, v9; by id, v10).
         assertThat(GroupTestContext.commitError(ctx.commit("g", "m2", 1, "t", theirs, 9, (short) 10)))
                 .isEqualTo(Errors.STALE_MEMBER_EPOCH);
