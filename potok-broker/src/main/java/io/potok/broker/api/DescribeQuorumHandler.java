@@ -27,6 +27,8 @@ import org.apache.kafka.common.requests.RequestHeader;
  */
 public final class DescribeQuorumHandler implements ApiHandler<DescribeQuorumRequest> {
     static final String METADATA_TOPIC = "__cluster_metadata";
+    private static final org.apache.kafka.common.TopicPartition METADATA_PARTITION =
+            new org.apache.kafka.common.TopicPartition(METADATA_TOPIC, 0);
     private static final short NODES_VERSION = 2;
 
     private final MetadataController controller;
@@ -51,8 +53,7 @@ public final class DescribeQuorumHandler implements ApiHandler<DescribeQuorumReq
         if (!asksForTheMetadataPartition(request.data())) {
             return CompletableFuture.completedFuture(new DescribeQuorumResponse(
                     DescribeQuorumResponse.singletonErrorResponse(
-                            new org.apache.kafka.common.TopicPartition(METADATA_TOPIC, 0),
-                            Errors.UNKNOWN_TOPIC_OR_PARTITION)));
+                            METADATA_PARTITION, Errors.UNKNOWN_TOPIC_OR_PARTITION)));
         }
         return controller.describeQuorum().handle((quorum, error) -> {
             if (error != null) {
@@ -84,8 +85,7 @@ public final class DescribeQuorumHandler implements ApiHandler<DescribeQuorumReq
                     .setPort(v.port()));
             nodes.add(new DescribeQuorumResponseData.Node().setNodeId(v.id()).setListeners(listeners));
         }
-        return DescribeQuorumResponse.singletonResponse(new org.apache.kafka.common.TopicPartition(METADATA_TOPIC, 0),
-                partition, nodes);
+        return DescribeQuorumResponse.singletonResponse(METADATA_PARTITION, partition, nodes);
     }
 
     private static ReplicaState state(QuorumDescription.Replica r) {

@@ -98,7 +98,8 @@ public final class FetchHandler implements ApiHandler<org.apache.kafka.common.re
             return CompletableFuture.completedFuture(finish(session, first, replicaId, clientId));
         }
         CompletableFuture<AbstractResponse> future = new CompletableFuture<>();
-        purgatory.park(new DelayedFetch(first.partitions, data, maxBytes, version, session, clientId, future));
+        purgatory.park(new DelayedFetch(first.partitions, data, maxBytes, version, session, replicaId, clientId,
+                future));
         return future;
     }
 
@@ -107,13 +108,16 @@ public final class FetchHandler implements ApiHandler<org.apache.kafka.common.re
         private final int maxBytes;
         private final short version;
         private final FetchSessionCache.Context session;
+        private final int replicaId;
         private final String clientId;
         private final CompletableFuture<AbstractResponse> future;
         private ReadResult lastRead; // guarded by the completion flag: written only by the completing check
 
         DelayedFetch(Set<TopicPartition> partitions, FetchRequestData data, int maxBytes, short version,
-                     FetchSessionCache.Context session, String clientId, CompletableFuture<AbstractResponse> future) {
+                     FetchSessionCache.Context session, int replicaId, String clientId,
+                     CompletableFuture<AbstractResponse> future) {
             super(partitions, data.maxWaitMs());
+            this.replicaId = replicaId;
             this.clientId = clientId;
             this.data = data;
             this.maxBytes = maxBytes;
@@ -124,8 +128,7 @@ public final class FetchHandler implements ApiHandler<org.apache.kafka.common.re
 
         @Override
         protected synchronized boolean canComplete() {
-            ReadResult read = readAll(data, maxBytes, org.apache.kafka.common.requests.FetchRequest.replicaId(data),
-                    version);
+            ReadResult read = readAll(data, maxBytes, replicaId, version);
             if (read.bytes >= Math.max(1, data.minBytes()) || read.hasError) {
                 lastRead = read;
                 return true;
@@ -135,10 +138,8 @@ public final class FetchHandler implements ApiHandler<org.apache.kafka.common.re
 
         @Override
         protected synchronized void onComplete(boolean expired) {
-            ReadResult read = expired || lastRead == null ? readAll(data, maxBytes,
-                    org.apache.kafka.common.requests.FetchRequest.replicaId(data), version) : lastRead;
-            future.complete(finish(session, read,
-                    org.apache.kafka.common.requests.FetchRequest.replicaId(data), clientId));
+            ReadResult read = expired || lastRead == null ? readAll(data, maxBytes, replicaId, version) : lastRead;
+            future.complete(finish(session, read, replicaId, clientId));
         }
     }
 

@@ -117,7 +117,7 @@ final class OffsetCoordinator {
         for (OffsetCommitRequestData.OffsetCommitRequestTopic t : req.topics()) {
             OffsetCommitResponseTopic rt = new OffsetCommitResponseTopic().setName(t.name()).setTopicId(t.topicId());
             response.topics().add(rt);
-            Optional<TopicInfo> topic = version >= 10 ? view.byId(t.topicId()) : view.byName(t.name());
+            Optional<TopicInfo> topic = topicOf(view, t, version);
             for (OffsetCommitRequestData.OffsetCommitRequestPartition p : t.partitions()) {
                 OffsetCommitResponsePartition rp = new OffsetCommitResponsePartition().setPartitionIndex(p.partitionIndex());
                 rt.partitions().add(rp);
@@ -225,7 +225,7 @@ final class OffsetCoordinator {
         }
         TopicsView view = topics.get();
         for (OffsetCommitRequestData.OffsetCommitRequestTopic t : req.topics()) {
-            Optional<TopicInfo> topic = version >= 10 ? view.byId(t.topicId()) : view.byName(t.name());
+            Optional<TopicInfo> topic = topicOf(view, t, version);
             if (topic.isEmpty()) {
                 continue; // answered with an unknown-topic error per partition
             }
@@ -246,6 +246,12 @@ final class OffsetCoordinator {
                 }
             }
         }
+    }
+
+    /** The committed topic: by id from OffsetCommit v10, by name before. */
+    private static Optional<TopicInfo> topicOf(TopicsView view, OffsetCommitRequestData.OffsetCommitRequestTopic t,
+                                               short version) {
+        return version >= 10 ? view.byId(t.topicId()) : view.byName(t.name());
     }
 
     private boolean metadataTooLarge(OffsetCommitRequestData.OffsetCommitRequestPartition p) {

@@ -81,8 +81,7 @@ public final class DescribeClientQuotasHandler implements ApiHandler<DescribeCli
     private static Optional<ApiError> filterError(List<ComponentData> components) {
         Set<String> types = new HashSet<>();
         for (ComponentData c : components) {
-            if (!Set.of(ClientQuotaEntity.USER, ClientQuotaEntity.CLIENT_ID, ClientQuotaEntity.IP)
-                    .contains(c.entityType())) {
+            if (!ClientQuotaEntity.TYPES.contains(c.entityType())) {
                 return Optional.of(new ApiError(Errors.UNSUPPORTED_VERSION,
                         "Custom entity type '" + c.entityType() + "' not supported"));
             }

@@ -208,19 +208,31 @@ public final class ControllerLogic {
                 return error(new ApiError(Errors.INVALID_CONFIG, e.getMessage()));
             }
         }
+        List<MetadataRecord> records = c.validateOnly() ? List.of()
+                : changedConfigRecords(c.kind(), c.resource(), current, updated);
+        return new Decision(records, new ControllerResult.Error(ApiError.NONE));
+    }
+
+    /** Quota values as the Config records carry them. */
+    private static Map<String, String> asStrings(Map<String, Double> values) {
+        Map<String, String> strings = new HashMap<>();
+        values.forEach((k, v) -> strings.put(k, Double.toString(v)));
+        return strings;
+    }
+
+    /** One Config record per key whose value differs between {@code current} and {@code updated}, in key order. */
+    private static List<MetadataRecord> changedConfigRecords(ResourceKind kind, String resource,
+                                                             Map<String, String> current, Map<String, String> updated) {
+        Set<String> keys = new java.util.TreeSet<>(current.keySet());
+        keys.addAll(updated.keySet());
         List<MetadataRecord> records = new ArrayList<>();
-        if (!c.validateOnly()) {
-            Set<String> keys = new HashSet<>(current.keySet());
-            keys.addAll(updated.keySet());
-            for (String key : new java.util.TreeSet<>(keys)) {
-                String before = current.get(key);
-                String after = updated.get(key);
-                if (after == null ? before != null : !after.equals(before)) {
-                    records.add(new MetadataRecord.Config(c.kind(), c.resource(), key, Optional.ofNullable(after)));
-                }
+        for (String key : keys) {
+            String after = updated.get(key);
+            if (!java.util.Objects.equals(current.get(key), after)) {
+                records.add(new MetadataRecord.Config(kind, resource, key, Optional.ofNullable(after)));
             }
         }
-        return new Decision(records, new ControllerResult.Error(ApiError.NONE));
+        return records;
     }
 
     /**
@@ -258,19 +270,9 @@ public final class ControllerLogic {
                 updated.put(change.getKey(), value);
             }
         }
-        List<MetadataRecord> records = new ArrayList<>();
-        if (!c.validateOnly()) {
-            Set<String> keys = new java.util.TreeSet<>(current.keySet());
-            keys.addAll(updated.keySet());
-            for (String key : keys) {
-                Double before = current.get(key);
-                Double after = updated.get(key);
-                if (!java.util.Objects.equals(before, after)) {
-                    records.add(new MetadataRecord.Config(ResourceKind.CLIENT_QUOTA, entity.toResource(), key,
-                            Optional.ofNullable(after).map(d -> Double.toString(d))));
-                }
-            }
-        }
+        List<MetadataRecord> records = c.validateOnly() ? List.of()
+                : changedConfigRecords(ResourceKind.CLIENT_QUOTA, entity.toResource(), asStrings(current),
+                        asStrings(updated));
         return new Decision(records, new ControllerResult.Error(ApiError.NONE));
     }
 

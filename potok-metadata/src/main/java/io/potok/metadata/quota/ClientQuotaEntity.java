@@ -17,6 +17,8 @@ public record ClientQuotaEntity(Map<String, Optional<String>> components) {
     public static final String USER = "user";
     public static final String CLIENT_ID = "client-id";
     public static final String IP = "ip";
+    /** The entity types Kafka knows. */
+    public static final java.util.Set<String> TYPES = java.util.Set.of(USER, CLIENT_ID, IP);
 
     public ClientQuotaEntity {
         components = Collections.unmodifiableMap(new TreeMap<>(components));

@@ -34,8 +34,7 @@ public final class ClientQuotaKeys {
     public static Optional<String> entityError(ClientQuotaEntity entity) {
         Set<String> types = entity.components().keySet();
         for (String type : types) {
-            if (!type.equals(ClientQuotaEntity.USER) && !type.equals(ClientQuotaEntity.CLIENT_ID)
-                    && !type.equals(ClientQuotaEntity.IP)) {
+            if (!ClientQuotaEntity.TYPES.contains(type)) {
                 return Optional.of("Unhandled client quota entity type: " + type);
             }
         }
